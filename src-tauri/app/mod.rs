@@ -1,0 +1,53 @@
+//! App-wide facts the UI shows: version and data folder (so a user can back up the diary), and the
+//! notices that start-up left for the user.
+
+pub mod commands;
+
+use serde::Serialize;
+
+use crate::state::AppState;
+
+/// Something the user must be told once; the UI translates it by `kind`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case", rename_all_fields = "camelCase")]
+pub enum Notice {
+    /// The diary file could not be read; it was moved here and a fresh diary started.
+    DiaryRecovered { moved_to: String },
+    /// The diary could not be opened at all; this session keeps entries in memory only.
+    DiaryUnavailable { path: String, reason: String },
+    SettingsRecovered { moved_to: String },
+    SettingsUnavailable { reason: String },
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub version: &'static str,
+    pub data_dir: String,
+    pub diary_file: String,
+}
+
+pub fn info(state: &AppState) -> AppInfo {
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        data_dir: state.paths.data_dir.display().to_string(),
+        diary_file: state.paths.diary_file.display().to_string(),
+    }
+}
+
+/// Hands the pending notices over once: a reload of the window does not repeat them.
+pub fn take_notices(state: &AppState) -> Vec<Notice> {
+    state
+        .notices
+        .lock()
+        .map(|mut n| std::mem::take(&mut *n))
+        .unwrap_or_default()
+}
+
+/// The UI calls this once it has painted and can take input. `make bench` sets
+/// `HAEMONG_BENCH_READY` and measures cold start up to this line.
+pub fn ready() {
+    if std::env::var_os("HAEMONG_BENCH_READY").is_some() {
+        eprintln!("haemong: ready");
+    }
+}

@@ -1,0 +1,19 @@
+//! Generates Tauri's context (config, capabilities, embedded UI) and the permission set of our commands.
+fn main() {
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
+        tauri_build::AppManifest::new().commands(&[
+            "diary_create",
+            "diary_update",
+            "diary_delete",
+            "diary_get",
+            "diary_list",
+            "diary_search",
+            "app_info",
+            "app_notices",
+            "app_ready",
+            "settings_get",
+            "settings_set",
+        ]),
+    ))
+    .expect("failed to run tauri-build");
+}

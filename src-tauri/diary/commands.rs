@@ -1,0 +1,47 @@
+//! Thin async commands over the diary core; SQLite runs on the blocking pool (see `Diary::call`).
+
+use tauri::State;
+
+use super::{repo, search, Entry, EntryInput, EntrySummary};
+use crate::error::Result;
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn diary_create(state: State<'_, AppState>, input: EntryInput) -> Result<Entry> {
+    state.diary.call(move |c| repo::create(c, &input)).await
+}
+
+#[tauri::command]
+pub async fn diary_update(state: State<'_, AppState>, id: i64, input: EntryInput) -> Result<Entry> {
+    state.diary.call(move |c| repo::update(c, id, &input)).await
+}
+
+#[tauri::command]
+pub async fn diary_delete(state: State<'_, AppState>, id: i64) -> Result<()> {
+    state.diary.call(move |c| repo::delete(c, id)).await
+}
+
+#[tauri::command]
+pub async fn diary_get(state: State<'_, AppState>, id: i64) -> Result<Entry> {
+    state.diary.call(move |c| repo::get(c, id)).await
+}
+
+#[tauri::command]
+pub async fn diary_list(
+    state: State<'_, AppState>,
+    limit: Option<u32>,
+    offset: Option<u32>,
+) -> Result<Vec<EntrySummary>> {
+    let (limit, offset) = (limit.unwrap_or(100), offset.unwrap_or(0));
+    state.diary.call(move |c| repo::list(c, limit, offset)).await
+}
+
+#[tauri::command]
+pub async fn diary_search(
+    state: State<'_, AppState>,
+    query: String,
+    limit: Option<u32>,
+) -> Result<Vec<EntrySummary>> {
+    let limit = limit.unwrap_or(100);
+    state.diary.call(move |c| search::search(c, &query, limit)).await
+}

@@ -1,0 +1,47 @@
+//! The diary's schema, as embedded, ordered migrations: append new steps, never edit old ones.
+
+use rusqlite_migration::{Migrations, M};
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(
+        r#"
+        CREATE TABLE entries (
+            id         INTEGER PRIMARY KEY AUTOINCREMENT,
+            night      TEXT    NOT NULL CHECK (night GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            title      TEXT    NOT NULL DEFAULT '',
+            body       TEXT    NOT NULL DEFAULT '',
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX entries_by_night ON entries (night DESC, id DESC);
+
+        -- Trigram FTS finds any part of a word in Korean and English alike (3+ characters);
+        -- shorter queries fall back to a substring scan (see search.rs).
+        CREATE VIRTUAL TABLE entries_fts USING fts5 (
+            title, body, content = 'entries', content_rowid = 'id', tokenize = 'trigram'
+        );
+        CREATE TRIGGER entries_ai AFTER INSERT ON entries BEGIN
+            INSERT INTO entries_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
+        END;
+        CREATE TRIGGER entries_ad AFTER DELETE ON entries BEGIN
+            INSERT INTO entries_fts (entries_fts, rowid, title, body)
+                VALUES ('delete', old.id, old.title, old.body);
+        END;
+        CREATE TRIGGER entries_au AFTER UPDATE OF title, body ON entries BEGIN
+            INSERT INTO entries_fts (entries_fts, rowid, title, body)
+                VALUES ('delete', old.id, old.title, old.body);
+            INSERT INTO entries_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
+        END;
+        "#,
+    )])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        super::migrations()
+            .validate()
+            .expect("every migration applies to an empty database");
+    }
+}

@@ -1,0 +1,76 @@
+//! File operations that must not lose data: atomic replace and move-aside (never delete).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, fsyncs it, renames it over
+/// the old file and fsyncs the folder, so a crash leaves the old or the new content, never a mix.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Renames `path` (and its SQLite `-wal`/`-shm` companions, when present) to
+/// `NAME.broken-TIMESTAMP`, so the user can still recover it, and returns the new path.
+pub fn move_aside(path: &Path) -> std::io::Result<PathBuf> {
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut aside = path.with_file_name(format!("{name}.broken-{stamp}"));
+    let mut n = 1;
+    while aside.exists() {
+        aside = path.with_file_name(format!("{name}.broken-{stamp}-{n}"));
+        n += 1;
+    }
+    std::fs::rename(path, &aside)?;
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", path.display()));
+        if side.exists() {
+            std::fs::rename(&side, format!("{}{suffix}", aside.display()))?;
+        }
+    }
+    Ok(aside)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_atomic_replaces_content_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f.json");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 1, "only the target file remains: {names:?}");
+    }
+
+    #[test]
+    fn move_aside_keeps_the_file_and_its_companions() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("diary.sqlite3");
+        std::fs::write(&p, b"junk").unwrap();
+        std::fs::write(dir.path().join("diary.sqlite3-wal"), b"wal").unwrap();
+        let a = move_aside(&p).unwrap();
+        assert!(!p.exists(), "original path is free");
+        assert_eq!(std::fs::read(&a).unwrap(), b"junk", "bytes kept");
+        assert_eq!(std::fs::read(format!("{}-wal", a.display())).unwrap(), b"wal", "WAL moved along");
+        std::fs::write(&p, b"junk2").unwrap();
+        let b = move_aside(&p).unwrap();
+        assert_ne!(a, b, "a second move in the same second does not overwrite the first");
+    }
+}

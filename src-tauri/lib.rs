@@ -1,0 +1,48 @@
+//! Haemong's app: wires the Tauri-free cores (diary, settings) to the window through thin commands.
+
+pub mod app;
+pub mod diary;
+pub mod error;
+pub mod fsutil;
+pub mod settings;
+pub mod state;
+
+use tauri::{Manager, Runtime};
+
+pub use error::{Error, Result};
+pub use state::{AppState, Paths};
+
+/// Every command the webview may call, for any runtime (the real one or `tauri::test`'s mock).
+pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        app::commands::app_info,
+        app::commands::app_notices,
+        app::commands::app_ready,
+        diary::commands::diary_create,
+        diary::commands::diary_update,
+        diary::commands::diary_delete,
+        diary::commands::diary_get,
+        diary::commands::diary_list,
+        diary::commands::diary_search,
+        settings::commands::settings_get,
+        settings::commands::settings_set,
+    ]
+}
+
+/// The app's builder without its context, so tests can build it on the mock runtime.
+pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder
+        .setup(|app| {
+            let path = app.path();
+            let paths = Paths::new(&path.app_data_dir()?, &path.app_config_dir()?);
+            app.manage(AppState::init(paths));
+            Ok(())
+        })
+        .invoke_handler(invoke_handler())
+}
+
+pub fn run() {
+    builder(tauri::Builder::default())
+        .run(tauri::generate_context!("tauri.conf.json"))
+        .expect("error while running Haemong");
+}

@@ -1,0 +1,86 @@
+//! The one managed state: every service the commands reach, built without tauri so tests can
+//! build it around a temporary folder.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::app::Notice;
+use crate::diary::Diary;
+use crate::settings::SettingsStore;
+
+pub struct AppState {
+    pub diary: Diary,
+    pub settings: Arc<SettingsStore>,
+    pub paths: Paths,
+    /// Things the user must be told once the window is up (a diary moved aside, …).
+    pub notices: Mutex<Vec<Notice>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub data_dir: PathBuf,
+    pub config_dir: PathBuf,
+    pub diary_file: PathBuf,
+    pub settings_file: PathBuf,
+}
+
+impl Paths {
+    pub fn new(data_dir: &Path, config_dir: &Path) -> Paths {
+        Paths {
+            data_dir: data_dir.to_path_buf(),
+            config_dir: config_dir.to_path_buf(),
+            diary_file: data_dir.join("diary.sqlite3"),
+            settings_file: config_dir.join("settings.json"),
+        }
+    }
+}
+
+impl AppState {
+    /// Opens every service. Never fails: whatever cannot be opened is replaced by something that
+    /// works and the reason waits in `notices`, because a diary app that does not start loses the
+    /// user's morning.
+    pub fn init(paths: Paths) -> AppState {
+        let mut notices = Vec::new();
+        let diary = match Diary::open(&paths.diary_file) {
+            Ok(opened) => {
+                if let Some(p) = opened.moved_aside {
+                    notices.push(Notice::DiaryRecovered {
+                        moved_to: p.display().to_string(),
+                    });
+                }
+                opened.diary
+            }
+            Err(e) => {
+                log::error!("diary could not be opened: {e}");
+                notices.push(Notice::DiaryUnavailable {
+                    path: paths.diary_file.display().to_string(),
+                    reason: e.to_string(),
+                });
+                Diary::open_in_memory().expect("an in-memory SQLite database always opens")
+            }
+        };
+        let settings = match SettingsStore::load(&paths.settings_file) {
+            Ok(loaded) => {
+                if let Some(p) = loaded.moved_aside {
+                    notices.push(Notice::SettingsRecovered {
+                        moved_to: p.display().to_string(),
+                    });
+                }
+                loaded.store
+            }
+            Err(e) => {
+                log::error!("settings could not be read: {e}");
+                notices.push(Notice::SettingsUnavailable {
+                    reason: e.to_string(),
+                });
+                SettingsStore::in_memory(&paths.settings_file)
+            }
+        };
+        AppState {
+            diary,
+            settings: Arc::new(settings),
+            paths,
+            notices: Mutex::new(notices),
+        }
+    }
+}

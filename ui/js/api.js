@@ -1,0 +1,22 @@
+// The only module that knows command and event names: everything else calls these functions.
+const tauri = globalThis.__TAURI__;
+
+function invoke(cmd, args) {
+  return tauri.core.invoke(cmd, args);
+}
+
+export const api = {
+  appInfo: () => invoke('app_info'),
+  appNotices: () => invoke('app_notices'),
+  appReady: () => invoke('app_ready'),
+  diaryCreate: (input) => invoke('diary_create', { input }),
+  diaryUpdate: (id, input) => invoke('diary_update', { id, input }),
+  diaryDelete: (id) => invoke('diary_delete', { id }),
+  diaryGet: (id) => invoke('diary_get', { id }),
+  diaryList: (limit, offset) => invoke('diary_list', { limit, offset }),
+  diarySearch: (query, limit) => invoke('diary_search', { query, limit }),
+  settingsGet: () => invoke('settings_get'),
+  settingsSet: (settings) => invoke('settings_set', { settings }),
+  /** Runs `handler` before the window closes (to flush the autosave), then lets it close. */
+  onCloseRequested: (handler) => tauri.window.getCurrentWindow().onCloseRequested(handler),
+};

@@ -1,0 +1,133 @@
+// The entry editor: fields, autosave (about 1 s after the last keystroke, and before anything that
+// would drop the text), explicit save, and delete behind the app's own confirmation.
+import { api } from '../api.js';
+import { t, tError, currentLanguage, onLanguageChange } from '../locale.js';
+import { todayLocal, formatTime } from '../dates.js';
+import { Autosaver } from '../autosave.js';
+import { toast, toastError } from '../toast.js';
+import { confirmDialog } from '../confirm.js';
+
+export function createEditor({ list }) {
+  const q = (id) => document.querySelector(`[data-testid="${id}"]`);
+  const date = q('entry-date');
+  const title = q('entry-title');
+  const body = q('entry-body');
+  const del = q('entry-delete');
+  const state = document.querySelector('.save-state');
+  const count = document.querySelector('.char-count');
+  let id = null;
+  let savedAt = null;
+  let lastError = null;
+
+  const isEmpty = () => !title.value.trim() && !body.value.trim();
+  const input = () => ({ night: date.value || null, title: title.value, body: body.value });
+
+  function showState(kind) {
+    state.dataset.state = kind;
+    state.textContent = {
+      new: t('status.new'),
+      unsaved: t('status.unsaved'),
+      saving: t('status.saving'),
+      saved: savedAt ? t('status.saved', { time: formatTime(savedAt, currentLanguage()) }) : '',
+      failed: `${t('status.failed')}: ${lastError ? tError(lastError) : ''}`,
+    }[kind];
+    del.disabled = id === null;
+    count.textContent = body.value ? t('entry.chars', { count: body.value.length.toLocaleString(currentLanguage()) }) : '';
+  }
+
+  async function save() {
+    // An empty entry is simply not saved: no error, no row.
+    if (isEmpty()) return;
+    showState('saving');
+    const entry = id === null ? await api.diaryCreate(input()) : await api.diaryUpdate(id, input());
+    id = entry.id;
+    savedAt = entry.updatedAt;
+    lastError = null;
+    list.select(id);
+    await list.refresh();
+    showState(autosaver.dirty ? 'unsaved' : 'saved');
+  }
+
+  const autosaver = new Autosaver({
+    save,
+    onError(err) {
+      lastError = err;
+      showState('failed');
+    },
+  });
+
+  for (const el of [date, title, body]) {
+    el.addEventListener('input', () => {
+      if (isEmpty() && id === null) { autosaver.reset(); showState('new'); return; }
+      autosaver.touch();
+      showState('unsaved');
+    });
+  }
+
+  function fill(entry) {
+    id = entry?.id ?? null;
+    savedAt = entry?.updatedAt ?? null;
+    lastError = null;
+    date.value = entry?.night ?? todayLocal();
+    title.value = entry?.title ?? '';
+    body.value = entry?.body ?? '';
+    autosaver.reset();
+    list.select(id);
+    showState(id === null ? 'new' : 'saved');
+  }
+
+  async function leave() {
+    // Whatever is being left is saved first; if that fails, stay, so nothing is lost.
+    if (await autosaver.flush()) return true;
+    toastError(tError(lastError));
+    return false;
+  }
+
+  onLanguageChange(() => showState(state.dataset.state || 'new'));
+
+  return {
+    async newEntry() {
+      if (!(await leave())) return;
+      fill(null);
+      body.focus();
+    },
+    async open(entryId) {
+      if (entryId === id) return;
+      if (!(await leave())) return;
+      try {
+        fill(await api.diaryGet(entryId));
+      } catch (err) {
+        toastError(tError(err));
+        await list.refresh();
+      }
+    },
+    async saveNow() {
+      if (isEmpty()) { toast(t('toast.nothingToSave')); return; }
+      autosaver.touch();
+      if (await autosaver.flush()) toast(t('toast.saved'));
+      else toastError(tError(lastError));
+    },
+    async remove() {
+      if (id === null) return;
+      const label = title.value.trim() || body.value.trim().split('\n')[0].slice(0, 40) || t('list.untitled');
+      const yes = await confirmDialog({
+        title: t('confirm.deleteTitle'),
+        body: t('confirm.deleteBody', { title: label }),
+        yesLabel: t('confirm.yes'),
+        noLabel: t('confirm.no'),
+      });
+      if (!yes) { del.focus(); return; }
+      autosaver.reset();
+      try {
+        await api.diaryDelete(id);
+        fill(null);
+        await list.refresh();
+        toast(t('toast.deleted'));
+      } catch (err) {
+        toastError(tError(err));
+      }
+    },
+    flush: () => autosaver.flush(),
+    start: () => fill(null),
+  };
+}

@@ -1,0 +1,36 @@
+// Translation lookup and language choice: pure functions, unit tested with node --test.
+import en from './i18n/en.js';
+import ko from './i18n/ko.js';
+
+export const dictionaries = { en, ko };
+export const supported = Object.keys(dictionaries);
+
+/** The UI language: the user's choice, else the system's when we have it, else English. */
+export function resolveLanguage(setting, systemLanguages = []) {
+  if (supported.includes(setting)) return setting;
+  for (const tag of systemLanguages) {
+    const base = String(tag || '').toLowerCase().split(/[-_]/)[0];
+    if (supported.includes(base)) return base;
+  }
+  return 'en';
+}
+
+/** `key` in `lang`, with `{name}` placeholders filled; falls back to English, then to the key. */
+export function translate(lang, key, params = {}) {
+  const text = dictionaries[lang]?.[key] ?? en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
+}
+
+/** The translated message for an error from a command (`{ kind, message }`) or anything thrown. */
+export function errorMessage(lang, err) {
+  const kind = err && typeof err === 'object' ? err.kind : undefined;
+  const params = {};
+  const m = /\((\d+) characters; the limit is (\d+)\)/.exec(err?.message ?? '');
+  if (m) Object.assign(params, { chars: formatNumber(lang, +m[1]), limit: formatNumber(lang, +m[2]) });
+  const key = `error.${kind}`;
+  return kind && key in en ? translate(lang, key, params) : translate(lang, 'error.unknown');
+}
+
+export function formatNumber(lang, n) {
+  return new Intl.NumberFormat(lang === 'ko' ? 'ko-KR' : 'en-US').format(n);
+}
