@@ -1,0 +1,51 @@
+# Haemong: `make run` builds and opens the app; `make test` runs every check CI runs.
+# Both install the Linux system packages they need first (apt; sudo when not root).
+SHELL := /bin/bash
+CARGO ?= cargo
+export CARGO_TARGET_DIR ?= $(CURDIR)/target
+BIN_DEBUG := $(CARGO_TARGET_DIR)/debug/haemong
+# Screenshots and e2e logs go under the clone's target/ for people to look at.
+ARTIFACTS := $(CURDIR)/target/e2e
+
+.PHONY: run test deps deps-test build fmt-check clippy rust-test ui-test e2e bench crash-test
+
+run: deps
+	$(CARGO) run --bin haemong
+
+deps:
+	@bash scripts/install-deps.sh run
+
+deps-test:
+	@bash scripts/install-deps.sh test
+
+build: deps
+	$(CARGO) build --bin haemong
+
+test: deps-test fmt-check clippy rust-test ui-test e2e
+	@echo "make test: all checks passed"
+
+fmt-check:
+	$(CARGO) fmt --all -- --check
+
+clippy:
+	$(CARGO) clippy --all-targets -- -D warnings
+
+rust-test:
+	$(CARGO) test --all-targets
+
+ui-test:
+	node --test tests/ui/
+
+e2e:
+	$(CARGO) build --bin haemong
+	mkdir -p $(ARTIFACTS)
+	HAEMONG_BIN=$(BIN_DEBUG) HAEMONG_ARTIFACTS=$(ARTIFACTS) \
+	  bash scripts/with-session.sh node --test --test-concurrency=1 tests/e2e/
+
+bench: deps-test
+	$(CARGO) build --release --bins
+	$(CARGO) run --release --example bench_diary -- docs/bench-core.json
+	HAEMONG_BIN=$(CARGO_TARGET_DIR)/release/haemong HAEMONG_EMPTY_BIN=$(CARGO_TARGET_DIR)/release/haemong-bench-empty \
+	  bash scripts/with-session.sh node tests/bench/window.mjs docs/bench-window.json
+	node tests/bench/report.mjs docs/bench-core.json docs/bench-window.json > docs/bench.md
+	@cat docs/bench.md

@@ -1,0 +1,136 @@
+// End to end in the real window: a Korean entry survives a restart and a kill -9, search finds it,
+// delete asks first, and both languages are captured on screen.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startDriver, openApp, screenshot, sleep } from './harness.js';
+
+const drivers = [];
+after(() => drivers.forEach((d) => d.stop()));
+
+const DIARY_IDS = ['nav-diary', 'nav-settings', 'entry-new', 'entry-date', 'entry-title', 'entry-body',
+  'entry-save', 'entry-delete', 'entry-list', 'search-input', 'interpret-run', 'interpret-stop',
+  'interpret-output', 'interpret-status', 'interpret-error', 'interpret-history', 'toast'];
+
+const saved = (s) => s.waitFor(async () => (await s.exec(
+  'return document.querySelector(".save-state").dataset.state')) === 'saved', { what: 'the autosave' });
+
+test('a Korean entry is autosaved, survives a restart, is found by search and deleted after asking', async () => {
+  const driver = await startDriver({ lang: 'en_US.UTF-8' });
+  drivers.push(driver);
+  let s = await openApp(driver);
+
+  for (const id of DIARY_IDS) {
+    assert.equal(await s.exec('return !!document.querySelector(arguments[0])', [`[data-testid="${id}"]`]), true,
+      `the diary view has [data-testid=${id}]`);
+  }
+  assert.equal(await s.prop('nav-diary', 'textContent'), 'Diary', 'an English system gets an English UI');
+  assert.equal(await s.prop('entry-date', 'value'), await s.exec(
+    'const d = new Date(); return `${d.getFullYear()}-${String(d.getMonth()+1).padStart(2,"0")}-${String(d.getDate()).padStart(2,"0")}`'),
+  'a new entry defaults to tonight');
+
+  const body = '황금돼지꿈을 꾸었다. 큰 돼지가 대문으로 들어와 마당에 앉았다.\n두 번째 줄: 🐷 gold pig';
+  await s.click('entry-new');
+  await s.type('entry-title', '황금돼지꿈');
+  // WebKitWebDriver types neither "\n" nor characters outside the BMP: Enter is the WebDriver key
+  // U+E007, and the emoji goes in the way an emoji picker puts it, through insertText.
+  const [line1, line2] = body.split('\n');
+  await s.type('entry-body', `${line1}\uE007${line2.replace(' 🐷', '')}`);
+  await s.exec(`const b = document.querySelector('[data-testid="entry-body"]');
+    b.focus(); b.setSelectionRange(b.value.indexOf(' gold'), b.value.indexOf(' gold'));
+    document.execCommand('insertText', false, ' 🐷');`);
+  assert.equal(await s.prop('entry-body', 'value'), body, 'the text was typed as intended');
+  await saved(s);
+  let entries = await s.entries();
+  assert.equal(entries.length, 1, 'the autosaved entry is listed');
+  assert.match(entries[0].text, /황금돼지꿈/, 'the list shows the Korean title');
+  await s.click('entry-body');
+  await screenshot('diary-en');
+
+  await s.quit();
+  s = await openApp(driver);
+  entries = await s.entries();
+  assert.equal(entries.length, 1, 'the entry is still there after a restart');
+  const [item] = await s.el('entry-item', { all: true });
+  await s.clickEl(item);
+  await s.waitFor(async () => (await s.prop('entry-body', 'value')) === body, { what: 'the entry to open' })
+    .catch(async (e) => { throw new Error(`${e.message}: body is ${JSON.stringify(await s.prop('entry-body', 'value'))}`); });
+  assert.equal(await s.prop('entry-title', 'value'), '황금돼지꿈', 'the title came back exactly');
+
+  await s.type('search-input', '돼지');
+  await s.waitFor(async () => (await s.entries()).length === 1, { what: 'search for 돼지' });
+  await s.clear('search-input');
+  await s.type('search-input', '호랑이');
+  await s.waitFor(async () => (await s.entries()).length === 0, { what: 'search for 호랑이 to find nothing' });
+  assert.match(await s.exec('return document.querySelector(".list-empty").textContent'), /호랑이/,
+    'an empty search result says what was searched');
+  await s.clear('search-input');
+  await s.type('search-input', 'GOLD');
+  await s.waitFor(async () => (await s.entries()).length === 1, { what: 'case-insensitive English search' });
+
+  await s.click('entry-delete');
+  await s.waitFor(() => s.exec('return document.querySelector("dialog[open]") !== null'), { what: 'the confirm dialog' });
+  await s.click('confirm-no');
+  await sleep(200);
+  assert.equal((await s.entries()).length, 1, '"no" keeps the entry');
+  await s.click('entry-delete');
+  await s.waitFor(() => s.exec('return document.querySelector("dialog[open]") !== null'), { what: 'the confirm dialog' });
+  await s.click('confirm-yes');
+  await s.clear('search-input');
+  await s.waitFor(async () => (await s.entries()).length === 0, { what: 'the entry to be deleted' });
+  assert.equal(await s.prop('entry-body', 'value'), '', 'the editor is cleared after deleting');
+  await s.quit();
+
+  s = await openApp(driver);
+  assert.equal((await s.entries()).length, 0, 'the deleted entry stays deleted after a restart');
+  await s.quit();
+});
+
+test('the UI follows a Korean system and the language setting overrides it across restarts', async () => {
+  const driver = await startDriver({ lang: 'ko_KR.UTF-8' });
+  drivers.push(driver);
+  let s = await openApp(driver);
+  assert.equal(await s.prop('nav-diary', 'textContent'), '꿈 일기', 'a Korean system gets a Korean UI');
+  await s.click('entry-new');
+  await s.type('entry-title', '바다 위를 나는 꿈');
+  await s.type('entry-body', '밤바다 위를 날아서 등대까지 갔다. 고래 두 마리가 따라왔다.');
+  await saved(s);
+  await s.click('entry-body');
+  await screenshot('diary-ko');
+
+  await s.click('nav-settings');
+  await s.exec(`const sel = document.querySelector('[data-testid="settings-language"]');
+    sel.value = 'en'; sel.dispatchEvent(new Event('change'));`);
+  await s.waitFor(async () => (await s.prop('nav-diary', 'textContent')) === 'Diary', { what: 'English after choosing it' });
+  await screenshot('settings-en');
+  await sleep(300); // the setting is written in the background
+  await s.quit();
+
+  s = await openApp(driver);
+  assert.equal(await s.prop('nav-diary', 'textContent'), 'Diary', 'the chosen language survives a restart');
+  await s.click('nav-settings');
+  await s.exec(`const sel = document.querySelector('[data-testid="settings-language"]');
+    sel.value = 'system'; sel.dispatchEvent(new Event('change'));`);
+  await s.waitFor(async () => (await s.prop('nav-diary', 'textContent')) === '꿈 일기', { what: 'back to the system language' });
+  await screenshot('settings-ko');
+  await s.quit();
+});
+
+test('text typed before a kill -9 is there after the next start', async () => {
+  const driver = await startDriver({ lang: 'ko_KR.UTF-8' });
+  drivers.push(driver);
+  let s = await openApp(driver);
+  await s.click('entry-new');
+  await s.type('entry-body', '꿈에서 이가 빠졌다');
+  // Wait about as long as a person pausing; the autosave fires ~1 s after the last keystroke.
+  await saved(s);
+  const pids = execFileSync('pgrep', ['-f', '-x', process.env.HAEMONG_BIN]).toString().trim().split('\n');
+  for (const pid of pids) process.kill(Number(pid), 'SIGKILL');
+  await s.quit();
+
+  s = await openApp(driver);
+  const entries = await s.entries();
+  assert.equal(entries.length, 1, 'the entry written before the crash is listed');
+  assert.match(entries[0].text, /이가 빠졌다/, 'with its text');
+  await s.quit();
+});

@@ -1,0 +1,130 @@
+// A small WebDriver client for the real Haemong window: tauri-driver in front of WebKitWebDriver,
+// one driver per test file with its own data and config folders, so runs never share a diary.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+
+const BIN = process.env.HAEMONG_BIN;
+export const ARTIFACTS = process.env.HAEMONG_ARTIFACTS || join(process.cwd(), 'target', 'e2e');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
+
+/** Starts tauri-driver with an isolated home for the app; `lang` sets the system language. */
+export async function startDriver({ lang = 'en_US.UTF-8', home } = {}) {
+  if (!BIN) throw new Error('HAEMONG_BIN is not set (run through `make e2e`)');
+  home ??= mkdtempSync(join(tmpdir(), 'haemong-e2e-'));
+  for (const d of ['data', 'config', 'cache']) mkdirSync(join(home, d), { recursive: true });
+  const port = await freePort();
+  const nativePort = await freePort();
+  const env = {
+    ...process.env,
+    XDG_DATA_HOME: join(home, 'data'),
+    XDG_CONFIG_HOME: join(home, 'config'),
+    XDG_CACHE_HOME: join(home, 'cache'),
+    LANG: lang, LC_ALL: lang, LANGUAGE: lang.split('.')[0],
+  };
+  const driverBin = process.env.TAURI_DRIVER || 'tauri-driver';
+  const proc = spawn(driverBin, ['--port', String(port), '--native-port', String(nativePort)], {
+    env, stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    try {
+      const r = await fetch(`${base}/status`);
+      if (r.ok) break;
+    } catch { /* not up yet */ }
+    if (Date.now() > deadline) { proc.kill(); throw new Error(`tauri-driver did not start: ${stderr}`); }
+    await sleep(100);
+  }
+  return { base, home, proc, dataDir: join(home, 'data'), stop: () => proc.kill() };
+}
+
+async function wd(base, method, path, body) {
+  const r = await fetch(base + path, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(`WebDriver ${method} ${path}: ${r.status} ${JSON.stringify(json.value ?? json)}`);
+  return json.value;
+}
+
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+/** Opens the app in a new WebDriver session (no browserName: tauri-driver picks WebKitWebDriver). */
+export async function openApp(driver) {
+  const value = await wd(driver.base, 'POST', '/session', {
+    capabilities: { alwaysMatch: { 'tauri:options': { application: BIN } } },
+  });
+  const s = new Session(driver.base, value.sessionId);
+  await s.waitFor(() => s.exec('return document.readyState === "complete" && !!document.querySelector(".save-state[data-state]") && document.querySelector(".save-state").textContent !== ""'));
+  return s;
+}
+
+export class Session {
+  constructor(base, id) { this.base = base; this.id = id; }
+  cmd(method, path, body) { return wd(this.base, method, `/session/${this.id}${path}`, body); }
+  async quit() { await this.cmd('DELETE', '').catch(() => {}); }
+  exec(script, args = []) { return this.cmd('POST', '/execute/sync', { script, args }); }
+  async el(testid, { all = false } = {}) {
+    const using = 'css selector';
+    const value = `[data-testid="${testid}"]`;
+    if (all) return (await this.cmd('POST', '/elements', { using, value })).map((e) => e[ELEMENT]);
+    return (await this.cmd("POST", "/element", { using, value }))[ELEMENT];
+  }
+  async click(testid) { await this.cmd('POST', `/element/${await this.el(testid)}/click`, {}); }
+  async clickEl(id) { await this.cmd('POST', `/element/${id}/click`, {}); }
+  async type(testid, text) { await this.cmd('POST', `/element/${await this.el(testid)}/value`, { text }); }
+  async clear(testid) { await this.cmd('POST', `/element/${await this.el(testid)}/clear`, {}); }
+  async keys(text) {
+    // Send a chord such as Ctrl+S to the focused element through the Actions API.
+    const actions = [];
+    for (const k of text) actions.push({ type: 'keyDown', value: k });
+    for (const k of [...text].reverse()) actions.push({ type: 'keyUp', value: k });
+    await this.cmd('POST', '/actions', { actions: [{ type: 'key', id: 'kbd', actions }] });
+    await this.cmd('DELETE', '/actions');
+  }
+  prop(testid, name) {
+    return this.exec('const e = document.querySelector(arguments[0]); return e ? e[arguments[1]] : null;', [`[data-testid="${testid}"]`, name]);
+  }
+  attr(testid, name) {
+    return this.exec('const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;', [`[data-testid="${testid}"]`, name]);
+  }
+  /** The visible entries as [{ id, text }], in list order. */
+  entries() {
+    return this.exec(`return [...document.querySelectorAll('[data-testid="entry-item"]')]
+      .map((e) => ({ id: Number(e.dataset.entryId), text: e.textContent }));`);
+  }
+  async waitFor(fn, { timeout = 10000, what = 'condition' } = {}) {
+    const deadline = Date.now() + timeout;
+    let last;
+    for (;;) {
+      try { last = await fn(); if (last) return last; } catch (e) { last = e; }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last})`);
+      await sleep(100);
+    }
+  }
+}
+
+/** A picture of the whole X screen (WebKitWebDriver's own screenshot hangs under Xvfb). */
+export function screenshot(name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = join(ARTIFACTS, `${name}.png`);
+  execFileSync('import', ['-window', 'root', file]);
+  return file;
+}
+
+export { sleep };
