@@ -2,10 +2,10 @@
 #! Runs a command the way the app meets a desktop: an X server (Xvfb) and a private D-Bus session
 #! with an unlocked gnome-keyring, with WebKit's settings that work under Xvfb.
 set -euo pipefail
-# Compositing mode under Xvfb sometimes stops repainting after the first frame; screenshots need it off.
 # Under a Korean locale GTK picks the XIM input module; with no XIM server on Xvfb the webview then
 # stops repainting. The built-in module keeps typing and painting working in tests.
 export GTK_IM_MODULE=gtk-im-context-simple
+# Compositing mode under Xvfb may stop repainting after the first frame; screenshots need it off.
 export NO_AT_BRIDGE=1 WEBKIT_DISABLE_DMABUF_RENDERER=1 WEBKIT_DISABLE_COMPOSITING_MODE=1 LIBGL_ALWAYS_SOFTWARE=1
 if [ -z "${HAEMONG_IN_SESSION:-}" ]; then
   export HAEMONG_IN_SESSION=1

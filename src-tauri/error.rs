@@ -68,11 +68,7 @@ mod tests {
 
     #[test]
     fn serializes_as_kind_and_message() {
-        let v = serde_json::to_value(Error::TooLong {
-            chars: 5,
-            limit: 4,
-        })
-        .unwrap();
+        let v = serde_json::to_value(Error::TooLong { chars: 5, limit: 4 }).unwrap();
         assert_eq!(v["kind"], "too_long", "kind is the stable name");
         assert_eq!(
             v["message"], "the entry is too long (5 characters; the limit is 4)",

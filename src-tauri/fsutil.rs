@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     {
         let mut f = std::fs::File::create(&tmp)?;
@@ -27,7 +30,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// `NAME.broken-TIMESTAMP`, so the user can still recover it, and returns the new path.
 pub fn move_aside(path: &Path) -> std::io::Result<PathBuf> {
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut aside = path.with_file_name(format!("{name}.broken-{stamp}"));
     let mut n = 1;
     while aside.exists() {
@@ -55,7 +61,10 @@ mod tests {
         write_atomic(&p, b"one").unwrap();
         write_atomic(&p, b"two").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
-        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names.len(), 1, "only the target file remains: {names:?}");
     }
 
@@ -68,9 +77,16 @@ mod tests {
         let a = move_aside(&p).unwrap();
         assert!(!p.exists(), "original path is free");
         assert_eq!(std::fs::read(&a).unwrap(), b"junk", "bytes kept");
-        assert_eq!(std::fs::read(format!("{}-wal", a.display())).unwrap(), b"wal", "WAL moved along");
+        assert_eq!(
+            std::fs::read(format!("{}-wal", a.display())).unwrap(),
+            b"wal",
+            "WAL moved along"
+        );
         std::fs::write(&p, b"junk2").unwrap();
         let b = move_aside(&p).unwrap();
-        assert_ne!(a, b, "a second move in the same second does not overwrite the first");
+        assert_ne!(
+            a, b,
+            "a second move in the same second does not overwrite the first"
+        );
     }
 }

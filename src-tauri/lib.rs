@@ -13,7 +13,8 @@ pub use error::{Error, Result};
 pub use state::{AppState, Paths};
 
 /// Every command the webview may call, for any runtime (the real one or `tauri::test`'s mock).
-pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static
+{
     tauri::generate_handler![
         app::commands::app_info,
         app::commands::app_notices,

@@ -9,14 +9,27 @@ use crate::state::AppState;
 
 /// Something the user must be told once; the UI translates it by `kind`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "kind",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
 pub enum Notice {
     /// The diary file could not be read; it was moved here and a fresh diary started.
-    DiaryRecovered { moved_to: String },
+    DiaryRecovered {
+        moved_to: String,
+    },
     /// The diary could not be opened at all; this session keeps entries in memory only.
-    DiaryUnavailable { path: String, reason: String },
-    SettingsRecovered { moved_to: String },
-    SettingsUnavailable { reason: String },
+    DiaryUnavailable {
+        path: String,
+        reason: String,
+    },
+    SettingsRecovered {
+        moved_to: String,
+    },
+    SettingsUnavailable {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -33,7 +33,10 @@ pub async fn diary_list(
     offset: Option<u32>,
 ) -> Result<Vec<EntrySummary>> {
     let (limit, offset) = (limit.unwrap_or(100), offset.unwrap_or(0));
-    state.diary.call(move |c| repo::list(c, limit, offset)).await
+    state
+        .diary
+        .call(move |c| repo::list(c, limit, offset))
+        .await
 }
 
 #[tauri::command]
@@ -43,5 +46,8 @@ pub async fn diary_search(
     limit: Option<u32>,
 ) -> Result<Vec<EntrySummary>> {
     let limit = limit.unwrap_or(100);
-    state.diary.call(move |c| search::search(c, &query, limit)).await
+    state
+        .diary
+        .call(move |c| search::search(c, &query, limit))
+        .await
 }

@@ -65,10 +65,13 @@ impl EntryInput {
         let night = match self.night.as_deref().map(str::trim) {
             None | Some("") => today.to_string(),
             Some(n) => {
-                chrono::NaiveDate::parse_from_str(n, "%Y-%m-%d")
-                    .map_err(|_| Error::InvalidInput("the night must be a date (YYYY-MM-DD)".into()))?;
+                chrono::NaiveDate::parse_from_str(n, "%Y-%m-%d").map_err(|_| {
+                    Error::InvalidInput("the night must be a date (YYYY-MM-DD)".into())
+                })?;
                 if n.len() != 10 {
-                    return Err(Error::InvalidInput("the night must be a date (YYYY-MM-DD)".into()));
+                    return Err(Error::InvalidInput(
+                        "the night must be a date (YYYY-MM-DD)".into(),
+                    ));
                 }
                 n.to_string()
             }
@@ -97,7 +100,10 @@ impl EntryInput {
 }
 
 pub fn today_local() -> String {
-    chrono::Local::now().date_naive().format("%Y-%m-%d").to_string()
+    chrono::Local::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 pub fn now_ms() -> i64 {
@@ -213,7 +219,11 @@ fn configure(conn: &mut Connection) -> Result<()> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     migrations::migrations().to_latest(conn)?;
     // Touch the data so a file with a valid header but broken pages is caught now, not mid-typing.
-    conn.query_row("SELECT count(*) FROM (SELECT id FROM entries LIMIT 1)", [], |_| Ok(()))?;
+    conn.query_row(
+        "SELECT count(*) FROM (SELECT id FROM entries LIMIT 1)",
+        [],
+        |_| Ok(()),
+    )?;
     Ok(())
 }
 

@@ -125,15 +125,30 @@ mod tests {
             assert_eq!(get(c, e.id)?, e, "get returns what create stored");
 
             let u = update(c, e.id, &input("2026-03-02", "바다 2", "고래를 봤다"))?;
-            assert_eq!((u.night.as_str(), u.body.as_str()), ("2026-03-02", "고래를 봤다"));
+            assert_eq!(
+                (u.night.as_str(), u.body.as_str()),
+                ("2026-03-02", "고래를 봤다")
+            );
             assert_eq!(u.created_at, e.created_at, "update keeps created_at");
-            assert!(u.updated_at >= e.updated_at, "update moves updated_at forward");
+            assert!(
+                u.updated_at >= e.updated_at,
+                "update moves updated_at forward"
+            );
 
             delete(c, e.id)?;
-            assert!(matches!(get(c, e.id), Err(Error::NotFound(_))), "deleted entry is gone");
-            assert!(matches!(delete(c, e.id), Err(Error::NotFound(_))), "second delete says not found");
             assert!(
-                matches!(update(c, e.id, &input("2026-03-02", "", "x")), Err(Error::NotFound(_))),
+                matches!(get(c, e.id), Err(Error::NotFound(_))),
+                "deleted entry is gone"
+            );
+            assert!(
+                matches!(delete(c, e.id), Err(Error::NotFound(_))),
+                "second delete says not found"
+            );
+            assert!(
+                matches!(
+                    update(c, e.id, &input("2026-03-02", "", "x")),
+                    Err(Error::NotFound(_))
+                ),
                 "updating a deleted entry says not found"
             );
             Ok(())
@@ -169,13 +184,21 @@ mod tests {
         d.call_blocking(|c| {
             for body in &odd {
                 let e = create(c, &input("2026-02-02", "", body))?;
-                assert_eq!(&get(c, e.id)?.body, body, "stored text comes back unchanged");
+                assert_eq!(
+                    &get(c, e.id)?.body,
+                    body,
+                    "stored text comes back unchanged"
+                );
             }
             let huge = list(c, 10, 0)?
                 .into_iter()
                 .find(|s| s.excerpt.starts_with('가'))
                 .expect("huge entry listed");
-            assert_eq!(huge.excerpt.chars().count(), EXCERPT_CHARS, "list carries an excerpt, not the body");
+            assert_eq!(
+                huge.excerpt.chars().count(),
+                EXCERPT_CHARS,
+                "list carries an excerpt, not the body"
+            );
             Ok(())
         })
         .unwrap();

@@ -19,7 +19,8 @@ pub fn search(conn: &mut Connection, query: &str, limit: u32) -> Result<Vec<Entr
     if terms.is_empty() {
         return super::repo::list(conn, limit, 0);
     }
-    let (long, short): (Vec<&str>, Vec<&str>) = terms.into_iter().partition(|t| t.chars().count() >= 3);
+    let (long, short): (Vec<&str>, Vec<&str>) =
+        terms.into_iter().partition(|t| t.chars().count() >= 3);
 
     let mut clauses = Vec::new();
     let mut args: Vec<Value> = Vec::new();
@@ -77,9 +78,21 @@ mod tests {
             .call_blocking(|c| {
                 let mut ids = vec![];
                 for (night, title, body) in [
-                    ("2026-01-01", "황금돼지꿈", "집 마당에 황금빛 돼지가 들어왔다."),
-                    ("2026-01-02", "Flying", "I was flying over Seoul at night, then falling."),
-                    ("2026-01-03", "", "이가 빠지는 꿈을 꿨다. 100% real, snake_case"),
+                    (
+                        "2026-01-01",
+                        "황금돼지꿈",
+                        "집 마당에 황금빛 돼지가 들어왔다.",
+                    ),
+                    (
+                        "2026-01-02",
+                        "Flying",
+                        "I was flying over Seoul at night, then falling.",
+                    ),
+                    (
+                        "2026-01-03",
+                        "",
+                        "이가 빠지는 꿈을 꿨다. 100% real, snake_case",
+                    ),
                     ("2026-01-04", "바다", "Swimming with whales; 고래 두 마리."),
                 ] {
                     let e = repo::create(
@@ -110,9 +123,21 @@ mod tests {
     fn korean_substrings_of_any_length_are_found() {
         let (d, ids) = seeded();
         assert_eq!(find(&d, "돼지"), vec![ids[0]], "2 characters inside a word");
-        assert_eq!(find(&d, "돼지꿈"), vec![ids[0]], "3 characters inside a title");
-        assert_eq!(find(&d, "황금빛 돼지"), vec![ids[0]], "two terms, both must match");
-        assert_eq!(find(&d, "꿈"), vec![ids[2], ids[0]], "1 character, newest first");
+        assert_eq!(
+            find(&d, "돼지꿈"),
+            vec![ids[0]],
+            "3 characters inside a title"
+        );
+        assert_eq!(
+            find(&d, "황금빛 돼지"),
+            vec![ids[0]],
+            "two terms, both must match"
+        );
+        assert_eq!(
+            find(&d, "꿈"),
+            vec![ids[2], ids[0]],
+            "1 character, newest first"
+        );
         assert_eq!(find(&d, "고래 두"), vec![ids[3]]);
         assert!(find(&d, "호랑이").is_empty(), "absent word finds nothing");
     }
@@ -123,7 +148,11 @@ mod tests {
         assert_eq!(find(&d, "FLY"), vec![ids[1]]);
         assert_eq!(find(&d, "eou"), vec![ids[1]], "inside 'Seoul'");
         assert_eq!(find(&d, "whale"), vec![ids[3]]);
-        assert_eq!(find(&d, "fall whales"), Vec::<i64>::new(), "terms are ANDed");
+        assert_eq!(
+            find(&d, "fall whales"),
+            Vec::<i64>::new(),
+            "terms are ANDed"
+        );
     }
 
     #[test]
@@ -131,11 +160,18 @@ mod tests {
         let (d, ids) = seeded();
         assert_eq!(find(&d, "0%"), vec![ids[2]], "% is not a wildcard");
         assert_eq!(find(&d, "_c"), vec![ids[2]], "_ is not a wildcard");
-        assert_eq!(find(&d, "e_c"), vec![ids[2]], "_ in a trigram phrase is literal");
+        assert_eq!(
+            find(&d, "e_c"),
+            vec![ids[2]],
+            "_ in a trigram phrase is literal"
+        );
         for q in ["\"", "a\"b", "NEAR(", "*", "OR", "-", "^x", "((("] {
             find(&d, q); // must not error
         }
-        assert!(find(&d, "\"whales\"").is_empty(), "quotes are part of the term");
+        assert!(
+            find(&d, "\"whales\"").is_empty(),
+            "quotes are part of the term"
+        );
     }
 
     #[test]

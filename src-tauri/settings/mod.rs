@@ -121,21 +121,38 @@ mod tests {
             language: Language::Ko,
             theme: Theme::Dark,
         };
-        SettingsStore::load(&p).unwrap().store.set(s.clone()).unwrap();
+        SettingsStore::load(&p)
+            .unwrap()
+            .store
+            .set(s.clone())
+            .unwrap();
         assert_eq!(SettingsStore::load(&p).unwrap().store.get(), s);
     }
 
     #[test]
     fn corrupt_files_are_moved_aside_and_defaults_load() {
-        for bad in [&b""[..], b"{\"language\": \"k", b"not json", b"{\"language\": 3}", b"\xff\xfe"] {
+        for bad in [
+            &b""[..],
+            b"{\"language\": \"k",
+            b"not json",
+            b"{\"language\": 3}",
+            b"\xff\xfe",
+        ] {
             let dir = tempfile::tempdir().unwrap();
             let p = dir.path().join("settings.json");
             std::fs::write(&p, bad).unwrap();
             let l = SettingsStore::load(&p).unwrap();
             assert_eq!(l.store.get(), Settings::default(), "defaults for {bad:?}");
             let aside = l.moved_aside.expect("bad file moved aside");
-            assert_eq!(std::fs::read(&aside).unwrap(), bad, "moved file keeps its bytes");
-            assert!(!p.exists(), "the bad file no longer sits at the settings path");
+            assert_eq!(
+                std::fs::read(&aside).unwrap(),
+                bad,
+                "moved file keeps its bytes"
+            );
+            assert!(
+                !p.exists(),
+                "the bad file no longer sits at the settings path"
+            );
         }
     }
 
@@ -146,7 +163,11 @@ mod tests {
         std::fs::write(&p, br#"{"theme":"light","future":1}"#).unwrap();
         let l = SettingsStore::load(&p).unwrap();
         assert_eq!(l.store.get().theme, Theme::Light);
-        assert_eq!(l.store.get().language, Language::System, "missing field takes its default");
+        assert_eq!(
+            l.store.get().language,
+            Language::System,
+            "missing field takes its default"
+        );
         assert!(l.moved_aside.is_none());
     }
 }

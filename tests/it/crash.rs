@@ -1,0 +1,164 @@
+//! Crash safety: a child process writes entries and is killed with SIGKILL at random moments; every
+//! entry it acknowledged must be there, whole, and SQLite's integrity check must say `ok`.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use haemong_lib::diary::{repo, Diary, EntryInput};
+
+const CHILD_ENV: &str = "HAEMONG_CRASH_CHILD_DB";
+
+/// Small, seedable randomness; the seed is printed so a failing run can be repeated.
+struct XorShift(u64);
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+fn body_for(n: u64, seed: u64) -> String {
+    // Mixed Korean and English of varying size, so some writes span many pages.
+    let len = (seed % 4000) as usize + 1;
+    format!("꿈 {n}: ") + &"돼지꿈 dream ".repeat(len / 10 + 1)
+}
+
+#[test]
+#[ignore = "the child process of acknowledged_entries_survive_sigkill; not a test on its own"]
+fn crash_child_writer() {
+    let Some(db) = std::env::var_os(CHILD_ENV) else {
+        return;
+    };
+    let diary = Diary::open(Path::new(&db))
+        .expect("child opens the diary")
+        .diary;
+    let start: u64 = std::env::var("HAEMONG_CRASH_START")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut out = std::io::stdout().lock();
+    for n in start.. {
+        let body = body_for(n, n.wrapping_mul(2_654_435_761));
+        let e = diary
+            .call_blocking(|c| {
+                repo::create(
+                    c,
+                    &EntryInput {
+                        night: Some("2026-11-28".into()),
+                        title: format!("entry {n}"),
+                        body: body.clone(),
+                    },
+                )
+            })
+            .expect("child writes");
+        // Acknowledged only after the commit returned.
+        writeln!(out, "ack {} {n}", e.id).unwrap();
+        out.flush().unwrap();
+    }
+}
+
+#[test]
+fn acknowledged_entries_survive_sigkill() {
+    let cycles: u32 = std::env::var("HAEMONG_CRASH_CYCLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50);
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    eprintln!("crash test seed {seed}, {cycles} cycles");
+    let mut rng = XorShift(seed);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("diary.sqlite3");
+    let exe = std::env::current_exe().unwrap();
+    let mut acked: BTreeMap<i64, u64> = BTreeMap::new();
+    let mut next_n = 0u64;
+
+    for cycle in 0..cycles {
+        let mut child = Command::new(&exe)
+            .args([
+                "--ignored",
+                "--exact",
+                "crash::crash_child_writer",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(CHILD_ENV, &db)
+            .env("HAEMONG_CRASH_START", next_n.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut acks = Vec::new();
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                let mut parts = line.split_whitespace();
+                if parts.next() == Some("ack") {
+                    let id: i64 = parts.next().unwrap().parse().unwrap();
+                    let n: u64 = parts.next().unwrap().parse().unwrap();
+                    acks.push((id, n));
+                }
+            }
+            acks
+        });
+        // Anywhere from before the database is open to well into a burst of writes.
+        let delay = Duration::from_millis(rng.next() % 120);
+        let t = Instant::now();
+        while t.elapsed() < delay {
+            if let Ok(Some(_)) = child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        child.kill().unwrap(); // SIGKILL on Unix
+        child.wait().unwrap();
+        for (id, n) in reader.join().unwrap() {
+            acked.insert(id, n);
+            next_n = next_n.max(n + 1);
+        }
+
+        let diary =
+            Diary::open(&db).unwrap_or_else(|e| panic!("cycle {cycle}: diary reopens: {e}"));
+        assert!(
+            diary.moved_aside.is_none(),
+            "cycle {cycle}: the diary was never judged corrupt"
+        );
+        diary
+            .diary
+            .call_blocking(|c| {
+                let check: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+                assert_eq!(check, "ok", "cycle {cycle}: integrity_check");
+                for (&id, &n) in &acked {
+                    let e = repo::get(c, id).unwrap_or_else(|e| {
+                        panic!("cycle {cycle}: acknowledged entry {id} lost: {e}")
+                    });
+                    assert_eq!(
+                        e.title,
+                        format!("entry {n}"),
+                        "cycle {cycle}: entry {id} title"
+                    );
+                    assert_eq!(
+                        e.body,
+                        body_for(n, n.wrapping_mul(2_654_435_761)),
+                        "cycle {cycle}: entry {id} body is whole"
+                    );
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
+    assert!(
+        acked.len() as u32 > cycles / 2,
+        "the child got to write in most cycles ({} entries acknowledged in {cycles})",
+        acked.len()
+    );
+}

@@ -1,0 +1,70 @@
+//! Builds the real app (commands, state) on tauri's mock runtime around a temporary folder.
+
+use haemong_lib::{AppState, Paths};
+use serde_json::Value;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+pub struct TestApp {
+    _app: App<MockRuntime>,
+    pub window: WebviewWindow<MockRuntime>,
+    pub dir: tempfile::TempDir,
+}
+
+pub fn paths(dir: &std::path::Path) -> Paths {
+    Paths::new(&dir.join("data"), &dir.join("config"))
+}
+
+impl TestApp {
+    pub fn new() -> TestApp {
+        Self::in_dir(tempfile::tempdir().expect("temp dir"))
+    }
+
+    pub fn in_dir(dir: tempfile::TempDir) -> TestApp {
+        let app = mock_builder()
+            .manage(AppState::init(paths(dir.path())))
+            .invoke_handler(haemong_lib::invoke_handler())
+            .build(mock_context(noop_assets()))
+            .expect("mock app builds");
+        let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .expect("mock window builds");
+        TestApp {
+            _app: app,
+            window,
+            dir,
+        }
+    }
+
+    /// Drops this app and starts a new one on the same folder, as a user restarting the app would.
+    pub fn restart(self) -> TestApp {
+        let TestApp { _app, window, dir } = self;
+        drop(window);
+        drop(_app);
+        TestApp::in_dir(dir)
+    }
+
+    /// Calls a command as the webview would; Ok is the JSON answer, Err the `{kind, message}` error.
+    pub fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        tauri::test::get_ipc_response(
+            &self.window,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: tauri::test::INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|b| b.deserialize::<Value>().expect("command answers JSON"))
+    }
+
+    pub fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.invoke(cmd, args)
+            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+}
