@@ -7,7 +7,7 @@ BIN_DEBUG := $(CARGO_TARGET_DIR)/debug/haemong
 # Screenshots and e2e logs go under the clone's target/ for people to look at.
 ARTIFACTS := $(CURDIR)/target/e2e
 
-.PHONY: run test deps deps-test build fmt-check clippy rust-test ui-test e2e bench crash-test
+.PHONY: run test deps deps-test build fmt-check clippy rust-test ui-test e2e bench
 
 run: deps
 	$(CARGO) run --bin haemong
@@ -44,8 +44,8 @@ e2e:
 
 bench: deps-test
 	$(CARGO) build --release --bins
-	$(CARGO) run --release --example bench_diary -- docs/bench-core.json
+	$(CARGO) run --release --example bench_diary -- docs/bench-core.json $(CARGO_TARGET_DIR)/bench/diary.sqlite3
 	HAEMONG_BIN=$(CARGO_TARGET_DIR)/release/haemong HAEMONG_EMPTY_BIN=$(CARGO_TARGET_DIR)/release/haemong-bench-empty \
-	  bash scripts/with-session.sh node tests/bench/window.mjs docs/bench-window.json
+	  bash scripts/with-session.sh node tests/bench/window.mjs docs/bench-window.json $(CARGO_TARGET_DIR)/bench/diary.sqlite3
 	node tests/bench/report.mjs docs/bench-core.json docs/bench-window.json > docs/bench.md
 	@cat docs/bench.md

@@ -134,3 +134,50 @@ test('text typed before a kill -9 is there after the next start', async () => {
   assert.match(entries[0].text, /이가 빠졌다/, 'with its text');
   await s.quit();
 });
+
+test('closing the window saves what was typed a moment before', async () => {
+  const driver = await startDriver({ lang: 'en_US.UTF-8' });
+  drivers.push(driver);
+  let s = await openApp(driver);
+  await s.click('entry-new');
+  await s.type('entry-body', 'Typed and closed at once');
+  // Well inside the one-second autosave delay: only the close handler can save this.
+  assert.equal(await s.exec('return document.querySelector(".save-state").dataset.state'), 'unsaved',
+    'nothing was saved yet when the window is closed');
+  await s.exec('window.__TAURI__.window.getCurrentWindow().close(); return true;');
+  await s.waitFor(() => {
+    try { execFileSync('pgrep', ['-f', '-x', process.env.HAEMONG_BIN]); return false; } catch { return true; }
+  }, { what: 'the app to exit after closing its window' });
+  await s.quit();
+
+  s = await openApp(driver);
+  const entries = await s.entries();
+  assert.equal(entries.length, 1, 'the entry typed just before closing was saved');
+  assert.match(entries[0].text, /Typed and closed at once/);
+  await s.quit();
+});
+
+test('the diary is usable from the keyboard alone', async () => {
+  const driver = await startDriver({ lang: 'en_US.UTF-8' });
+  drivers.push(driver);
+  const s = await openApp(driver);
+  const CTRL = '\uE009';
+  const active = () => s.exec('return document.activeElement?.dataset.testid ?? null');
+
+  await s.keys([CTRL, 'n']);
+  await s.waitFor(async () => (await active()) === 'entry-body', { what: 'Ctrl+N to focus the dream text' });
+  await s.cmd('POST', '/actions', { actions: [{ type: 'key', id: 'kbd2', actions: [...'Keyboard dream'].flatMap((c) => [{ type: 'keyDown', value: c }, { type: 'keyUp', value: c }]) }] });
+  await s.keys([CTRL, 's']);
+  await s.waitFor(async () => (await s.prop('toast', 'textContent')).includes('Saved.'), { what: 'Ctrl+S to save and say so' });
+  assert.equal((await s.entries()).length, 1, 'the entry is listed after Ctrl+S');
+
+  await s.keys([CTRL, 'f']);
+  await s.waitFor(async () => (await active()) === 'search-input', { what: 'Ctrl+F to focus search' });
+
+  await s.click('entry-new');
+  await s.keys([CTRL, 's']);
+  await s.waitFor(async () => (await s.prop('toast', 'textContent')).includes('Nothing to save'),
+    { what: 'saving an empty entry to explain instead of failing' });
+  assert.equal((await s.entries()).length, 1, 'no empty entry was created');
+  await s.quit();
+});

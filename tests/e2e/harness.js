@@ -89,11 +89,11 @@ export class Session {
   async clickEl(id) { await this.cmd('POST', `/element/${id}/click`, {}); }
   async type(testid, text) { await this.cmd('POST', `/element/${await this.el(testid)}/value`, { text }); }
   async clear(testid) { await this.cmd('POST', `/element/${await this.el(testid)}/clear`, {}); }
-  async keys(text) {
-    // Send a chord such as Ctrl+S to the focused element through the Actions API.
+  async keys(chord) {
+    // Press a chord such as [Ctrl, 's'] on the focused element through the Actions API.
     const actions = [];
-    for (const k of text) actions.push({ type: 'keyDown', value: k });
-    for (const k of [...text].reverse()) actions.push({ type: 'keyUp', value: k });
+    for (const k of chord) actions.push({ type: 'keyDown', value: k });
+    for (const k of [...chord].reverse()) actions.push({ type: 'keyUp', value: k });
     await this.cmd('POST', '/actions', { actions: [{ type: 'key', id: 'kbd', actions }] });
     await this.cmd('DELETE', '/actions');
   }

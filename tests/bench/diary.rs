@@ -1,0 +1,150 @@
+//! `make bench`, core part: builds a diary of 100,000 realistic Korean and English entries in a real
+//! SQLite file and times listing and searching at the core level. Writes JSON for the report.
+//!
+//! Usage: bench_diary OUT.json [DB_PATH]. The database is kept at DB_PATH (default under
+//! target/) so the window benchmark can start the app on the same 100,000 entries.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use haemong_lib::diary::{repo, search, Diary};
+
+const ENTRIES: usize = 100_000;
+const RUNS: usize = 41;
+
+const KO: &[&str] = &[
+    "어젯밤 꿈에서 나는 오래된 학교 복도를 걷고 있었다.",
+    "황금빛 돼지가 대문으로 들어와 마당에 앉았다.",
+    "돌아가신 할머니께서 밥은 먹었냐고 물으셨다.",
+    "엘리베이터가 멈추지 않고 계속 위로 올라갔다.",
+    "이가 하나씩 빠지는 꿈을 꾸고 놀라서 깼다.",
+    "맑은 물이 흐르는 강가에서 큰 잉어를 잡았다.",
+    "누군가에게 쫓기다가 하늘을 날아 도망쳤다.",
+    "시험 시간에 늦어서 답안지를 한 줄도 못 썼다.",
+    "바닷가 마을에 불이 났는데 아무도 다치지 않았다.",
+    "뱀 두 마리가 방 안으로 들어와 나를 바라보았다.",
+    "친구와 함께 낯선 도시의 시장을 구경했다.",
+    "비가 억수같이 쏟아지는 밤에 우산을 잃어버렸다.",
+];
+const EN: &[&str] = &[
+    "I was walking through an endless hallway with doors that would not open.",
+    "A white tiger followed me home and slept by the door.",
+    "My teeth crumbled one by one and I woke up shaking.",
+    "I was flying over the city at night, then suddenly falling.",
+    "The elevator kept going up past the top floor.",
+    "I found my childhood dog waiting at the train station.",
+    "The ocean rose quietly until it reached the window.",
+    "I missed the exam and could not find the classroom.",
+];
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 as usize
+    }
+}
+
+fn entry(rng: &mut Rng) -> (String, String, String) {
+    let korean = rng.next() % 10 < 7; // most entries Korean, some English, some mixed
+    let sentences = 3 + rng.next() % 18; // roughly 80 to 900 characters
+    let mut body = String::new();
+    for i in 0..sentences {
+        let s = if korean == (rng.next() % 8 != 0) {
+            KO[rng.next() % KO.len()]
+        } else {
+            EN[rng.next() % EN.len()]
+        };
+        body.push_str(s);
+        body.push(if i % 4 == 3 { '\n' } else { ' ' });
+    }
+    let day = rng.next() % 3650;
+    let date = chrono::NaiveDate::from_ymd_opt(2016, 1, 1).unwrap() + chrono::Days::new(day as u64);
+    let title = if rng.next() % 3 == 0 {
+        String::new()
+    } else {
+        body.chars().take(12 + rng.next() % 8).collect()
+    };
+    (date.format("%Y-%m-%d").to_string(), title, body)
+}
+
+fn median_and_p95(mut v: Vec<f64>) -> (f64, f64) {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    (v[v.len() / 2], v[(v.len() * 95 / 100).min(v.len() - 1)])
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let out = PathBuf::from(args.next().expect("usage: bench_diary OUT.json [DB_PATH]"));
+    let db = args.next().map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into()))
+            .join("bench")
+            .join("diary.sqlite3")
+    });
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+
+    let diary = Diary::open(&db).unwrap().diary;
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let t = Instant::now();
+    let mut total_chars = 0usize;
+    diary
+        .call_blocking(|c| {
+            let tx = c.transaction()?;
+            {
+                let mut stmt = tx.prepare(
+                    "INSERT INTO entries (night, title, body, created_at, updated_at) VALUES (?1, ?2, ?3, 0, 0)",
+                )?;
+                for _ in 0..ENTRIES {
+                    let (night, title, body) = entry(&mut rng);
+                    total_chars += body.chars().count();
+                    stmt.execute((night, title, body))?;
+                }
+            }
+            tx.commit()?;
+            c.execute_batch("PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);")?;
+            Ok(())
+        })
+        .unwrap();
+    let build_s = t.elapsed().as_secs_f64();
+    let size_mb = std::fs::metadata(&db).unwrap().len() as f64 / 1e6;
+    eprintln!("built {ENTRIES} entries in {build_s:.1} s ({size_mb:.0} MB)");
+
+    let mut results = Vec::new();
+    let cases: Vec<(&str, Box<dyn Fn(&mut rusqlite::Connection) -> usize>)> = vec![
+        ("list newest 50", Box::new(|c| repo::list(c, 50, 0).unwrap().len())),
+        ("search 2-char Korean '돼지'", Box::new(|c| search::search(c, "돼지", 50).unwrap().len())),
+        ("search 6-char Korean '엘리베이터가'", Box::new(|c| search::search(c, "엘리베이터가", 50).unwrap().len())),
+        ("search 3-char English 'tig'", Box::new(|c| search::search(c, "tig", 50).unwrap().len())),
+        ("search 2-char Korean, absent '낙타' (worst case: full scan)", Box::new(|c| search::search(c, "낙타", 50).unwrap().len())),
+        ("search 6-char Korean, absent '낙타를타고가' ", Box::new(|c| search::search(c, "낙타를타고가", 50).unwrap().len())),
+    ];
+    for (name, f) in &cases {
+        let mut times = Vec::with_capacity(RUNS);
+        let mut hits = 0;
+        for i in 0..RUNS + 3 {
+            let t = Instant::now();
+            hits = diary.call_blocking(|c| Ok(f(c))).unwrap();
+            let ms = t.elapsed().as_secs_f64() * 1e3;
+            if i >= 3 {
+                times.push(ms); // the first runs warm the page cache and statement cache
+            }
+        }
+        let (median, p95) = median_and_p95(times);
+        eprintln!("{name}: median {median:.2} ms, p95 {p95:.2} ms, {hits} hits");
+        results.push(serde_json::json!({ "case": name, "median_ms": median, "p95_ms": p95, "hits": hits, "runs": RUNS }));
+    }
+    let json = serde_json::json!({
+        "entries": ENTRIES,
+        "avg_body_chars": total_chars / ENTRIES,
+        "db_mb": size_mb,
+        "build_s": build_s,
+        "db_path": db.display().to_string(),
+        "cases": results,
+    });
+    std::fs::write(&out, serde_json::to_vec_pretty(&json).unwrap()).unwrap();
+}

@@ -1,0 +1,37 @@
+// `make bench`: turns the two JSON results into docs/bench.md (printed to stdout).
+import { readFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import os from 'node:os';
+
+const [coreFile, windowFile] = process.argv.slice(2);
+const core = JSON.parse(readFileSync(coreFile, 'utf8'));
+const win = JSON.parse(readFileSync(windowFile, 'utf8'));
+const sh = (c) => { try { return execSync(c, { encoding: 'utf8' }).trim(); } catch { return '?'; } };
+const pass = (ok) => (ok ? 'met' : '**missed**');
+const f = (n, d = 1) => Number(n).toFixed(d);
+
+const lines = [];
+lines.push('# Haemong benchmark report', '');
+lines.push(`Written by \`make bench\` on ${new Date().toISOString().slice(0, 10)}; release build.`);
+lines.push(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${f(os.totalmem() / 2 ** 30, 0)} GiB, ${sh('. /etc/os-release && echo $PRETTY_NAME')}, WebKitGTK ${sh("dpkg-query -W -f='${Version}' libwebkit2gtk-4.1-0")}.`);
+lines.push('Numbers from one machine and one run; targets are judged on medians and on ratios measured in the same run.', '');
+lines.push('## Diary core (100,000 entries)', '');
+lines.push(`${core.entries.toLocaleString('en-US')} entries, ${core.avg_body_chars} characters on average (70 % Korean, mixed with English), database ${f(core.db_mb, 0)} MB with the trigram index, built in ${f(core.build_s)} s. Each case ran ${core.cases[0].runs} times after 3 warm-up runs.`, '');
+lines.push('| case | median | p95 | hits | target < 50 ms median |', '|---|---|---|---|---|');
+for (const c of core.cases) {
+  const targeted = /^(list newest 50|search 2-char Korean '|search 6-char Korean ')/.test(c.case);
+  lines.push(`| ${c.case} | ${f(c.median_ms, 2)} ms | ${f(c.p95_ms, 2)} ms | ${c.hits} | ${targeted ? pass(c.median_ms < 50) : 'not a target'} |`);
+}
+lines.push('');
+lines.push('## Window', '');
+lines.push(`Cold start: a new process on a copy of the 100,000-entry diary, from spawn to the UI's \`app_ready\` call (after the list is rendered and two animation frames have passed), under Xvfb. Runs: ${win.start_runs_ms.map((v) => f(v, 0)).join(', ')} ms.`, '');
+lines.push('| measure | value | target | |', '|---|---|---|---|');
+lines.push(`| cold start, median | ${f(win.start_median_ms, 0)} ms | < 1500 ms | ${pass(win.start_median_ms < 1500)} |`);
+lines.push(`| idle PSS, Haemong | ${f(win.mem_app_median_kb / 1024)} MiB | | |`);
+lines.push(`| idle PSS, empty Tauri 2 window | ${f(win.mem_empty_median_kb / 1024)} MiB | | |`);
+lines.push(`| ratio | ${f(win.mem_ratio, 2)}× | ≤ 1.3× | ${pass(win.mem_ratio <= 1.3)} |`);
+lines.push('');
+lines.push(`Idle PSS is the sum over the app process and its descendants (${[...new Set(win.processes.app)].join(', ')}), read from \`/proc/PID/smaps_rollup\` after ${win.idle_ms / 1000} s idle; medians of ${win.mem_app_kb.length} alternating runs (Haemong: ${win.mem_app_kb.map((k) => f(k / 1024)).join(', ')} MiB; empty: ${win.mem_empty_kb.map((k) => f(k / 1024)).join(', ')} MiB).`);
+lines.push('The empty window is `src-tauri/bench_empty.rs`: the same Tauri 2 build and config with a blank page.');
+lines.push('The page cache is warm (one unmeasured start first): "cold" means a new process, not a cold disk.');
+console.log(lines.join('\n'));

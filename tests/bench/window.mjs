@@ -1,0 +1,118 @@
+// `make bench`, window part: cold start of the release app to a painted, interactive window, and
+// idle memory (PSS of the app and its WebKit processes) against an empty Tauri 2 window, all
+// measured in one run on this machine. Runs under scripts/with-session.sh (Xvfb + D-Bus).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, copyFileSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const [out, dbArg] = process.argv.slice(2);
+const APP = process.env.HAEMONG_BIN;
+const EMPTY = process.env.HAEMONG_EMPTY_BIN;
+const START_RUNS = Number(process.env.HAEMONG_BENCH_START_RUNS || 9);
+const MEM_RUNS = Number(process.env.HAEMONG_BENCH_MEM_RUNS || 3);
+const IDLE_MS = 4000;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function home(withDb) {
+  const h = mkdtempSync(join(tmpdir(), 'haemong-bench-'));
+  const data = join(h, 'data', 'app.haemong.diary');
+  mkdirSync(data, { recursive: true });
+  mkdirSync(join(h, 'config'), { recursive: true });
+  if (withDb && dbArg && existsSync(dbArg)) copyFileSync(dbArg, join(data, 'diary.sqlite3'));
+  return h;
+}
+
+function launch(bin, h) {
+  const t0 = process.hrtime.bigint();
+  const child = spawn(bin, [], {
+    env: { ...process.env, XDG_DATA_HOME: join(h, 'data'), XDG_CONFIG_HOME: join(h, 'config'), HAEMONG_BENCH_READY: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const ready = new Promise((resolve, reject) => {
+    let buf = '';
+    child.stderr.on('data', (d) => {
+      buf += d;
+      if (buf.includes('haemong: ready')) resolve(Number(process.hrtime.bigint() - t0) / 1e6);
+    });
+    child.on('exit', (code) => reject(new Error(`${bin} exited (${code}) before it was ready: ${buf.slice(-500)}`)));
+  });
+  return { child, ready };
+}
+
+async function stop(child) {
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([gone, sleep(3000)]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+function descendants(pid) {
+  const all = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  const parent = new Map();
+  for (const p of all) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      parent.set(Number(p), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch { /* gone */ }
+  }
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) for (const [c, pp] of parent) if (pp === out[i]) out.push(c);
+  return out;
+}
+
+function pssKb(pid) {
+  let total = 0;
+  const names = [];
+  for (const p of descendants(pid)) {
+    try {
+      const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'));
+      if (m) { total += Number(m[1]); names.push(readFileSync(`/proc/${p}/comm`, 'utf8').trim()); }
+    } catch { /* gone */ }
+  }
+  return { kb: total, processes: names };
+}
+
+const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+async function main() {
+  // Start-up: each run is a new process on a new copy of the 100,000-entry diary.
+  const starts = [];
+  const h0 = home(true);
+  await launch(APP, h0).ready.catch(() => {}); // first run warms the page cache and WebKit's caches
+  for (let i = 0; i < START_RUNS; i++) {
+    const { child, ready } = launch(APP, home(true));
+    starts.push(await ready);
+    await stop(child);
+  }
+  // Memory: alternate the app and the empty window so drift hits both alike.
+  const mem = { app: [], empty: [] };
+  let procs = {};
+  for (let i = 0; i < MEM_RUNS; i++) {
+    for (const [name, bin] of [['app', APP], ['empty', EMPTY]]) {
+      const { child, ready } = launch(bin, home(name === 'app'));
+      if (name === 'app') await ready; else await sleep(1500);
+      await sleep(IDLE_MS);
+      const m = pssKb(child.pid);
+      mem[name].push(m.kb);
+      procs[name] = m.processes;
+      await stop(child);
+    }
+  }
+  const result = {
+    start_runs_ms: starts,
+    start_median_ms: median(starts),
+    mem_app_kb: mem.app,
+    mem_empty_kb: mem.empty,
+    mem_app_median_kb: median(mem.app),
+    mem_empty_median_kb: median(mem.empty),
+    mem_ratio: median(mem.app) / median(mem.empty),
+    processes: procs,
+    idle_ms: IDLE_MS,
+  };
+  console.error(JSON.stringify(result, null, 2));
+  writeFileSync(out, JSON.stringify(result, null, 2));
+  process.exit(0);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
