@@ -3,6 +3,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { startDriver, openApp, screenshot, sleep } from './harness.js';
 
 const drivers = [];
@@ -179,5 +181,25 @@ test('the diary is usable from the keyboard alone', async () => {
   await s.waitFor(async () => (await s.prop('toast', 'textContent')).includes('Nothing to save'),
     { what: 'saving an empty entry to explain instead of failing' });
   assert.equal((await s.entries()).length, 1, 'no empty entry was created');
+  await s.quit();
+});
+
+test('a damaged diary file is moved aside, a fresh diary opens, and the user is told where the old one is', async () => {
+  const driver = await startDriver({ lang: 'ko_KR.UTF-8' });
+  drivers.push(driver);
+  const dir = join(driver.dataDir, 'app.haemong.diary');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'diary.sqlite3'), 'not a database, just the memory of one '.repeat(100));
+  const s = await openApp(driver);
+  await s.waitFor(async () => (await s.prop('toast', 'textContent')).includes('.broken-'), { what: 'the recovery notice' });
+  const aside = readdirSync(dir).filter((f) => f.startsWith('diary.sqlite3.broken-'));
+  assert.equal(aside.length, 1, 'the damaged file was kept beside the new one');
+  assert.match(await s.prop('toast', 'textContent'), /일기 파일을 읽을 수 없어/, 'the notice is in Korean');
+  assert.ok((await s.prop('toast', 'textContent')).includes(join(dir, aside[0])), 'the notice names the kept file');
+  await screenshot('recovered-ko');
+  await s.click('entry-new');
+  await s.type('entry-body', '새 일기에 쓴 첫 꿈');
+  await saved(s);
+  assert.equal((await s.entries()).length, 1, 'the fresh diary takes entries');
   await s.quit();
 });

@@ -18,7 +18,11 @@ export function createSettings(initial, info) {
 
   function renderAbout() {
     q('about-version').textContent = t('settings.version', { version: info.version });
-    q('about-data-dir').textContent = t('settings.dataDir', { path: info.dataDir });
+    const path = document.createElement('code');
+    path.className = 'path';
+    path.textContent = info.dataDir;
+    const [before, after] = t('settings.dataDir', { path: '\u0000' }).split('\u0000');
+    q('about-data-dir').replaceChildren(before, path, after ?? '');
   }
 
   async function save({ quiet = false } = {}) {
