@@ -40,7 +40,7 @@ e2e:
 	$(CARGO) build --bin haemong
 	mkdir -p $(ARTIFACTS)
 	HAEMONG_BIN=$(BIN_DEBUG) HAEMONG_ARTIFACTS=$(ARTIFACTS) \
-	  bash scripts/with-session.sh node --test --test-concurrency=1 tests/e2e/
+	  bash scripts/with-session.sh node --test tests/e2e/
 
 bench: deps-test
 	$(CARGO) build --release --bins

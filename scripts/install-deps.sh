@@ -12,6 +12,11 @@ test_pkgs=(xvfb xauth webkit2gtk-driver fonts-noto-cjk gnome-keyring libsecret-t
 pkgs=("${build_pkgs[@]}")
 if [ "$what" = test ] || [ "$what" = bench ]; then pkgs+=("${test_pkgs[@]}"); fi
 
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "install-deps: Rust is missing. Install it with rustup (https://rustup.rs), open a new shell, and run make again." >&2
+  exit 1
+fi
+
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "install-deps: not a Debian/Ubuntu system; install the Tauri 2 prerequisites yourself (see README)." >&2
   exit 0
