@@ -203,3 +203,28 @@ test('a damaged diary file is moved aside, a fresh diary opens, and the user is 
   assert.equal((await s.entries()).length, 1, 'the fresh diary takes entries');
   await s.quit();
 });
+
+test('a 100,000-character dream is saved and shown whole after a restart', async () => {
+  const driver = await startDriver({ lang: 'en_US.UTF-8' });
+  drivers.push(driver);
+  let s = await openApp(driver);
+  await s.click('entry-new');
+  // Pasted, as a person would bring in a long text: one input event with the whole value.
+  const length = await s.exec(`const b = document.querySelector('[data-testid="entry-body"]');
+    b.value = '끝없는 복도를 걸었다 — an endless corridor. '.repeat(4000).slice(0, 100000);
+    b.dispatchEvent(new Event('input', { bubbles: true }));
+    return b.value.length;`);
+  assert.equal(length, 100000, 'the textarea took all 100,000 characters');
+  await saved(s);
+  await s.quit();
+
+  s = await openApp(driver);
+  const [item] = await s.el('entry-item', { all: true });
+  await s.clickEl(item);
+  await s.waitFor(async () => (await s.exec(
+    'return document.querySelector(\'[data-testid="entry-body"]\').value.length')) === 100000,
+  { what: 'the long entry to come back whole' });
+  assert.equal(await s.exec(`return document.querySelector('[data-testid="entry-body"]').value
+    === '끝없는 복도를 걸었다 — an endless corridor. '.repeat(4000).slice(0, 100000)`), true, 'every character is the same');
+  await s.quit();
+});

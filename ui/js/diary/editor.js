@@ -128,6 +128,10 @@ export function createEditor({ list }) {
       }
     },
     flush: () => autosaver.flush(),
-    start: () => fill(null),
+    /** A new, empty entry with the cursor in it: the app opens ready to write. */
+    start() {
+      fill(null);
+      body.focus();
+    },
   };
 }
