@@ -14,19 +14,46 @@ use crate::error::Result;
 /// More terms than this are ignored: nobody types them, and each costs a scan.
 const MAX_TERMS: usize = 8;
 
+/// How many of the newest entries the probe reads before the index is asked (see `search`).
+const PROBE_ROWS: u32 = 2_000;
+
 pub fn search(conn: &mut Connection, query: &str, limit: u32) -> Result<Vec<EntrySummary>> {
     let terms: Vec<&str> = query.split_whitespace().take(MAX_TERMS).collect();
     if terms.is_empty() {
         return super::repo::list(conn, limit, 0);
     }
+    let limit = limit.min(MAX_PAGE);
+    // A common term is found fastest by walking the newest entries and stopping at a full page;
+    // the trigram index is faster only for rare ones. If the newest PROBE_ROWS entries already
+    // hold a full page of matches, that page is exactly the answer, since both walk the same order.
+    // LIKE folds only ASCII case while the index folds all of Unicode, so the probe is used only
+    // when the terms have no other cased letters (Hangul has no case).
+    if terms.iter().any(|t| t.chars().count() >= 3) && terms.iter().all(|t| like_folds_like_fts(t))
+    {
+        let page = run(conn, &terms, &[], limit, Some(PROBE_ROWS))?;
+        if page.len() as u32 == limit {
+            return Ok(page);
+        }
+    }
     let (long, short): (Vec<&str>, Vec<&str>) =
         terms.into_iter().partition(|t| t.chars().count() >= 3);
+    run(conn, &short, &long, limit, None)
+}
 
+/// Entries matching every `like` term (substring scan) and every `fts` term (trigram index),
+/// newest night first; with `probe`, only among that many newest entries.
+fn run(
+    conn: &mut Connection,
+    like: &[&str],
+    fts: &[&str],
+    limit: u32,
+    probe: Option<u32>,
+) -> Result<Vec<EntrySummary>> {
     let mut clauses = Vec::new();
     let mut args: Vec<Value> = Vec::new();
-    if !long.is_empty() {
+    if !fts.is_empty() {
         // Each term becomes a quoted phrase, so FTS syntax characters in it are literal.
-        let expr = long
+        let expr = fts
             .iter()
             .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
             .collect::<Vec<_>>()
@@ -37,16 +64,20 @@ pub fn search(conn: &mut Connection, query: &str, limit: u32) -> Result<Vec<Entr
             args.len()
         ));
     }
-    for t in short {
+    for t in like {
         args.push(Value::Text(format!("%{}%", escape_like(t))));
         let n = args.len();
         clauses.push(format!(
             "(title LIKE ?{n} ESCAPE '\\' OR body LIKE ?{n} ESCAPE '\\')"
         ));
     }
-    args.push(Value::Integer(limit.min(MAX_PAGE).into()));
+    args.push(Value::Integer(limit.into()));
+    let source = match probe {
+        Some(n) => format!("(SELECT * FROM entries ORDER BY night DESC, id DESC LIMIT {n})"),
+        None => "entries".to_string(),
+    };
     let sql = format!(
-        "SELECT {} FROM entries WHERE {} ORDER BY night DESC, id DESC LIMIT ?{}",
+        "SELECT {} FROM {source} WHERE {} ORDER BY night DESC, id DESC LIMIT ?{}",
         summary_columns(),
         clauses.join(" AND "),
         args.len()
@@ -54,6 +85,14 @@ pub fn search(conn: &mut Connection, query: &str, limit: u32) -> Result<Vec<Entr
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args), summary_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// True when SQLite's LIKE (ASCII case folding) matches `term` exactly as the trigram index does.
+fn like_folds_like_fts(term: &str) -> bool {
+    term.chars().all(|c| {
+        c.is_ascii()
+            || (c.to_lowercase().eq(std::iter::once(c)) && c.to_uppercase().eq(std::iter::once(c)))
+    })
 }
 
 fn escape_like(term: &str) -> String {
@@ -171,6 +210,78 @@ mod tests {
         assert!(
             find(&d, "\"whales\"").is_empty(),
             "quotes are part of the term"
+        );
+    }
+
+    #[test]
+    fn the_newest_page_is_the_same_whether_probed_or_indexed() {
+        let d = Diary::open_in_memory().unwrap();
+        let mut expected = d
+            .call_blocking(|c| {
+                let mut matching = vec![];
+                for i in 0..60 {
+                    let body = if i % 3 == 0 {
+                        "엘리베이터가 멈췄다"
+                    } else {
+                        "계단을 올랐다"
+                    };
+                    let night = format!("2026-01-{:02}", 1 + (i * 7) % 28);
+                    let e = repo::create(
+                        c,
+                        &EntryInput {
+                            night: Some(night),
+                            title: String::new(),
+                            body: body.into(),
+                        },
+                    )?;
+                    if i % 3 == 0 {
+                        matching.push((e.night, e.id));
+                    }
+                }
+                Ok(matching)
+            })
+            .unwrap();
+        expected.sort_by(|a, b| b.cmp(a));
+        let ids: Vec<i64> = expected.iter().map(|e| e.1).collect();
+        let page = |limit| -> Vec<i64> {
+            d.call_blocking(|c| search(c, "엘리베이터가", limit))
+                .unwrap()
+                .into_iter()
+                .map(|s| s.id)
+                .collect()
+        };
+        assert_eq!(
+            page(5),
+            ids[..5],
+            "a full page from the probe is the first page"
+        );
+        assert_eq!(
+            page(50),
+            ids,
+            "a page the probe cannot fill comes from the index, all 20"
+        );
+    }
+
+    #[test]
+    fn non_ascii_case_is_folded_like_the_index_does() {
+        let d = Diary::open_in_memory().unwrap();
+        let id = d
+            .call_blocking(|c| {
+                repo::create(
+                    c,
+                    &EntryInput {
+                        night: None,
+                        title: String::new(),
+                        body: "ένα όνειρο αβγδ".into(),
+                    },
+                )
+            })
+            .unwrap()
+            .id;
+        assert_eq!(
+            find(&d, "ΑΒΓ"),
+            vec![id],
+            "Greek capitals find lowercase text"
         );
     }
 

@@ -41,6 +41,7 @@ function launch(bin, h) {
 }
 
 async function stop(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const gone = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   await Promise.race([gone, sleep(3000)]);
@@ -91,7 +92,8 @@ async function main() {
   for (let i = 0; i < MEM_RUNS; i++) {
     for (const [name, bin] of [['app', APP], ['empty', EMPTY]]) {
       const { child, ready } = launch(bin, home(name === 'app'));
-      if (name === 'app') await ready; else await sleep(1500);
+      // The empty window has no ready signal; give it the time the app needs to paint, and more.
+      if (name === 'app') await ready; else { ready.catch(() => {}); await sleep(1500); }
       await sleep(IDLE_MS);
       const m = pssKb(child.pid);
       mem[name].push(m.kb);
