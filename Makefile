@@ -30,8 +30,10 @@ fmt-check:
 clippy:
 	$(CARGO) clippy --all-targets -- -D warnings
 
+# Under a private D-Bus session with gnome-keyring: the keychain tests use the real Secret Service.
 rust-test:
-	$(CARGO) test --all-targets
+	$(CARGO) test --all-targets --no-run
+	HAEMONG_REQUIRE_KEYCHAIN=1 bash scripts/with-session.sh $(CARGO) test --all-targets
 
 ui-test:
 	node --test tests/ui/

@@ -11,9 +11,11 @@ if [ -z "${HAEMONG_IN_SESSION:-}" ]; then
   export HAEMONG_IN_SESSION=1
   exec xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "$0" "$@"
 fi
-# An unlocked login keyring for the Secret Service (the empty password unlocks it).
-if command -v gnome-keyring-daemon >/dev/null 2>&1; then
-  export $(printf '' | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null | xargs) || true
-  export $(gnome-keyring-daemon --start --components=secrets 2>/dev/null | xargs) || true
+# A Secret Service for the keychain: gnome-keyring with a fresh login keyring in a temporary
+# folder, unlocked with the empty password, so tests never touch the user's real keys.
+if command -v gnome-keyring-daemon >/dev/null 2>&1 && [ -z "${HAEMONG_NO_KEYRING:-}" ]; then
+  keyring_home=$(mktemp -d)
+  trap 'rm -rf "$keyring_home"' EXIT
+  eval "$(echo '' | XDG_DATA_HOME="$keyring_home" gnome-keyring-daemon --unlock --components=secrets 2>/dev/null | sed 's/^/export /')"
 fi
-exec "$@"
+"$@"

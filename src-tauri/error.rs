@@ -21,6 +21,10 @@ pub enum Error {
     Migration(#[from] rusqlite_migration::Error),
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
+    #[error("the keychain is not available: {0}")]
+    KeychainUnavailable(String),
+    #[error("the API key was refused: {0}")]
+    InvalidKey(String),
     #[error("settings error: {0}")]
     Settings(String),
     #[error("internal error: {0}")]
@@ -38,6 +42,8 @@ impl Error {
             Error::Database(e) if is_busy(e) => "database_busy",
             Error::Database(_) | Error::Migration(_) => "database",
             Error::Io(_) => "io",
+            Error::KeychainUnavailable(_) => "keychain_unavailable",
+            Error::InvalidKey(_) => "invalid_key",
             Error::Settings(_) => "settings",
             Error::Internal(_) => "internal",
         }

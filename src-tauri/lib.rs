@@ -4,6 +4,7 @@ pub mod app;
 pub mod diary;
 pub mod error;
 pub mod fsutil;
+pub mod secrets;
 pub mod settings;
 pub mod state;
 
@@ -25,6 +26,9 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         diary::commands::diary_get,
         diary::commands::diary_list,
         diary::commands::diary_search,
+        secrets::commands::secrets_set_api_key,
+        secrets::commands::secrets_delete_api_key,
+        secrets::commands::secrets_status,
         settings::commands::settings_get,
         settings::commands::settings_set,
     ]

@@ -6,11 +6,13 @@ use std::sync::{Arc, Mutex};
 
 use crate::app::Notice;
 use crate::diary::Diary;
+use crate::secrets::Secrets;
 use crate::settings::SettingsStore;
 
 pub struct AppState {
     pub diary: Diary,
     pub settings: Arc<SettingsStore>,
+    pub secrets: Secrets,
     pub paths: Paths,
     /// Things the user must be told once the window is up (a diary moved aside, …).
     pub notices: Mutex<Vec<Notice>>,
@@ -40,6 +42,11 @@ impl AppState {
     /// works and the reason waits in `notices`, because a diary app that does not start loses the
     /// user's morning.
     pub fn init(paths: Paths) -> AppState {
+        Self::with_secrets(paths, Secrets::os_keychain())
+    }
+
+    /// `init` with another key store (tests that must not touch the user's keychain).
+    pub fn with_secrets(paths: Paths, secrets: Secrets) -> AppState {
         let mut notices = Vec::new();
         let diary = match Diary::open(&paths.diary_file) {
             Ok(opened) => {
@@ -79,6 +86,7 @@ impl AppState {
         AppState {
             diary,
             settings: Arc::new(settings),
+            secrets,
             paths,
             notices: Mutex::new(notices),
         }

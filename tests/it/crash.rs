@@ -101,8 +101,12 @@ fn acknowledged_entries_survive_sigkill() {
             let mut acks = Vec::new();
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
-                let mut parts = line.split_whitespace();
-                if parts.next() == Some("ack") {
+                // The test harness prints "test NAME ... " before the first line of output.
+                let Some((_, ack)) = line.split_once("ack ") else {
+                    continue;
+                };
+                let mut parts = ack.split_whitespace();
+                {
                     let id: i64 = parts.next().unwrap().parse().unwrap();
                     let n: u64 = parts.next().unwrap().parse().unwrap();
                     acks.push((id, n));

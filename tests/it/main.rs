@@ -3,5 +3,6 @@
 
 mod crash;
 mod diary_commands;
+mod keychain;
 mod recovery;
 mod support;

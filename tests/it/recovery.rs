@@ -7,7 +7,7 @@ use haemong_lib::app::Notice;
 use haemong_lib::AppState;
 use serde_json::json;
 
-use crate::support::{paths, TestApp};
+use crate::support::{no_keychain, paths, TestApp};
 
 #[test]
 fn a_corrupted_database_is_moved_aside_and_a_fresh_diary_starts() {
@@ -17,7 +17,7 @@ fn a_corrupted_database_is_moved_aside_and_a_fresh_diary_starts() {
     let junk = b"this is not a database, it is a dream about one".repeat(200);
     fs::write(&p.diary_file, &junk).unwrap();
 
-    let state = AppState::init(p.clone());
+    let state = AppState::with_secrets(p.clone(), no_keychain());
     let notices = haemong_lib::app::take_notices(&state);
     let moved_to = match notices.as_slice() {
         [Notice::DiaryRecovered { moved_to }] => moved_to.clone(),
@@ -48,14 +48,14 @@ fn a_database_with_a_torn_header_is_recovered_too() {
     let dir = tempfile::tempdir().unwrap();
     let p = paths(dir.path());
     // A real diary, then its first page overwritten, as a bad disk or a half-copied backup does.
-    let state = AppState::init(p.clone());
+    let state = AppState::with_secrets(p.clone(), no_keychain());
     drop(state);
     let mut bytes = fs::read(&p.diary_file).unwrap();
     for b in bytes.iter_mut().take(100) {
         *b = 0xAB;
     }
     fs::write(&p.diary_file, &bytes).unwrap();
-    let state = AppState::init(p.clone());
+    let state = AppState::with_secrets(p.clone(), no_keychain());
     assert!(
         matches!(
             haemong_lib::app::take_notices(&state).as_slice(),

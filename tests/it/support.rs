@@ -1,5 +1,8 @@
 //! Builds the real app (commands, state) on tauri's mock runtime around a temporary folder.
 
+use std::sync::Arc;
+
+use haemong_lib::secrets::{Secrets, SessionStore};
 use haemong_lib::{AppState, Paths};
 use serde_json::Value;
 use tauri::ipc::{CallbackFn, InvokeBody};
@@ -13,6 +16,11 @@ pub struct TestApp {
     pub dir: tempfile::TempDir,
 }
 
+/// A key store in memory: for tests that are not about the keychain.
+pub fn no_keychain() -> Secrets {
+    Secrets::new(Arc::new(SessionStore::default()))
+}
+
 pub fn paths(dir: &std::path::Path) -> Paths {
     Paths::new(&dir.join("data"), &dir.join("config"))
 }
@@ -22,9 +30,15 @@ impl TestApp {
         Self::in_dir(tempfile::tempdir().expect("temp dir"))
     }
 
+    /// The app on `dir`, with a key store that never touches the user's keychain.
     pub fn in_dir(dir: tempfile::TempDir) -> TestApp {
+        let state = AppState::with_secrets(paths(dir.path()), no_keychain());
+        Self::with_state(dir, state)
+    }
+
+    pub fn with_state(dir: tempfile::TempDir, state: AppState) -> TestApp {
         let app = mock_builder()
-            .manage(AppState::init(paths(dir.path())))
+            .manage(state)
             .invoke_handler(haemong_lib::invoke_handler())
             .build(mock_context(noop_assets()))
             .expect("mock app builds");
