@@ -16,6 +16,7 @@ fn main() {
             "app_ready",
             "settings_get",
             "settings_set",
+            "settings_providers",
         ]),
     ))
     .expect("failed to run tauri-build");

@@ -25,6 +25,8 @@ pub enum Error {
     KeychainUnavailable(String),
     #[error("the API key was refused: {0}")]
     InvalidKey(String),
+    #[error("invalid server address: {0}")]
+    InvalidUrl(String),
     #[error("settings error: {0}")]
     Settings(String),
     #[error("internal error: {0}")]
@@ -44,6 +46,7 @@ impl Error {
             Error::Io(_) => "io",
             Error::KeychainUnavailable(_) => "keychain_unavailable",
             Error::InvalidKey(_) => "invalid_key",
+            Error::InvalidUrl(_) => "invalid_url",
             Error::Settings(_) => "settings",
             Error::Internal(_) => "internal",
         }

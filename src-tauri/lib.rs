@@ -31,6 +31,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         secrets::commands::secrets_status,
         settings::commands::settings_get,
         settings::commands::settings_set,
+        settings::commands::settings_providers,
     ]
 }
 

@@ -2,6 +2,7 @@
 //! written atomically and survives being corrupted (moved aside, defaults loaded, user told).
 
 pub mod commands;
+pub mod provider;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -9,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+pub use provider::{normalize_base_url, AnswerLanguage, Provider, Style};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -28,11 +30,63 @@ pub enum Theme {
     Dark,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+/// The longest custom system prompt kept; longer is refused with a message.
+pub const MAX_PROMPT_CHARS: usize = 20_000;
+pub const DEFAULT_SHORTCUT: &str = "CommandOrControl+Shift+Space";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Settings {
     pub language: Language,
     pub theme: Theme,
+    pub provider: Provider,
+    pub base_url: String,
+    pub model: String,
+    pub style: Style,
+    pub custom_prompt: String,
+    pub answer_language: AnswerLanguage,
+    /// The quick window's global shortcut, in Tauri's accelerator syntax.
+    pub shortcut: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        let preset = Provider::default().preset();
+        Settings {
+            language: Language::default(),
+            theme: Theme::default(),
+            provider: preset.provider,
+            base_url: preset.base_url.to_string(),
+            model: preset.default_model.to_string(),
+            style: Style::default(),
+            custom_prompt: String::new(),
+            answer_language: AnswerLanguage::default(),
+            shortcut: DEFAULT_SHORTCUT.to_string(),
+        }
+    }
+}
+
+impl Settings {
+    /// What gets saved: the base URL normalised, text trimmed, sizes checked.
+    pub fn validated(mut self) -> Result<Settings> {
+        self.base_url = normalize_base_url(&self.base_url)?;
+        self.model = self.model.trim().to_string();
+        if self.model.chars().count() > 200 {
+            return Err(Error::InvalidInput("the model name is too long".into()));
+        }
+        let chars = self.custom_prompt.chars().count();
+        if chars > MAX_PROMPT_CHARS {
+            return Err(Error::TooLong {
+                chars,
+                limit: MAX_PROMPT_CHARS,
+            });
+        }
+        self.shortcut = self.shortcut.trim().to_string();
+        if self.shortcut.is_empty() {
+            self.shortcut = DEFAULT_SHORTCUT.to_string();
+        }
+        Ok(self)
+    }
 }
 
 /// The settings file and the current values.
@@ -91,6 +145,7 @@ impl SettingsStore {
 
     /// Saves atomically: a crash leaves either the old file or the new one, never half of one.
     pub fn set(&self, new: Settings) -> Result<Settings> {
+        let new = new.validated()?;
         let json = serde_json::to_vec_pretty(&new).map_err(|e| Error::Settings(e.to_string()))?;
         crate::fsutil::write_atomic(&self.path, &json)?;
         *self
@@ -120,6 +175,13 @@ mod tests {
         let s = Settings {
             language: Language::Ko,
             theme: Theme::Dark,
+            provider: Provider::Ollama,
+            base_url: "http://localhost:11434/v1".into(),
+            model: "qwen2.5".into(),
+            style: Style::Custom,
+            custom_prompt: "꿈을 시로 풀어 주세요.".into(),
+            answer_language: AnswerLanguage::Ko,
+            shortcut: "Alt+D".into(),
         };
         SettingsStore::load(&p)
             .unwrap()
@@ -154,6 +216,48 @@ mod tests {
                 "the bad file no longer sits at the settings path"
             );
         }
+    }
+
+    #[test]
+    fn saving_normalises_and_refuses_bad_values_without_changing_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("settings.json");
+        let store = SettingsStore::load(&p).unwrap().store;
+        let saved = store
+            .set(Settings {
+                base_url: "localhost:11434/".into(),
+                model: "  llama3.1 ".into(),
+                ..Settings::default()
+            })
+            .unwrap();
+        assert_eq!(saved.base_url, "http://localhost:11434/v1");
+        assert_eq!(saved.model, "llama3.1");
+        let before = std::fs::read(&p).unwrap();
+        let bad = Settings {
+            base_url: "ftp://nope".into(),
+            ..Settings::default()
+        };
+        assert_eq!(store.set(bad).unwrap_err().kind(), "invalid_url");
+        let long = Settings {
+            custom_prompt: "꿈".repeat(MAX_PROMPT_CHARS + 1),
+            ..Settings::default()
+        };
+        assert_eq!(store.set(long).unwrap_err().kind(), "too_long");
+        assert_eq!(
+            std::fs::read(&p).unwrap(),
+            before,
+            "a refused save leaves the file alone"
+        );
+        assert_eq!(store.get(), saved, "and the current settings too");
+    }
+
+    #[test]
+    fn defaults_are_the_openai_preset_and_the_traditional_style() {
+        let d = Settings::default();
+        assert_eq!(d.provider, Provider::OpenAI);
+        assert_eq!(d.base_url, "https://api.openai.com/v1");
+        assert_eq!(d.style, Style::Traditional);
+        assert_eq!(d.shortcut, DEFAULT_SHORTCUT);
     }
 
     #[test]

@@ -17,6 +17,10 @@ export const api = {
   diarySearch: (query, limit) => invoke('diary_search', { query, limit }),
   settingsGet: () => invoke('settings_get'),
   settingsSet: (settings) => invoke('settings_set', { settings }),
+  settingsProviders: () => invoke('settings_providers'),
+  secretsStatus: (provider) => invoke('secrets_status', { provider }),
+  secretsSetApiKey: (provider, key, sessionOnly = false) => invoke('secrets_set_api_key', { provider, key, sessionOnly }),
+  secretsDeleteApiKey: (provider) => invoke('secrets_delete_api_key', { provider }),
   /** Runs `handler` before the window closes (to flush the autosave), then lets it close. */
   onCloseRequested: (handler) => tauri.window.getCurrentWindow().onCloseRequested(handler),
 };

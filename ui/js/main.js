@@ -18,9 +18,10 @@ function show(view) {
 }
 
 async function boot() {
-  const [settings, info] = await Promise.all([
+  const [settings, info, presets] = await Promise.all([
     api.settingsGet().catch(() => ({ language: 'system', theme: 'system' })),
     api.appInfo(),
+    api.settingsProviders(),
   ]);
   applyTheme(settings.theme);
   setLanguage(settings.language);
@@ -28,7 +29,7 @@ async function boot() {
   let editor;
   const list = createList({ onOpen: (id) => editor.open(id) });
   editor = createEditor({ list });
-  createSettings(settings, info);
+  createSettings(settings, info, presets);
 
   const q = (id) => document.querySelector(`[data-testid="${id}"]`);
   q('entry-new').addEventListener('click', () => { show('diary'); editor.newEntry(); });

@@ -1,4 +1,6 @@
-// The settings view: language and theme apply at once and are saved; About shows where the diary lives.
+// The settings view: language and theme apply at once; the provider, model, style and key are
+// saved with "Save settings". The key goes straight to the keychain through Rust and is never read
+// back: the view only learns whether one is stored.
 import { api } from './api.js';
 import { t, tError, setLanguage, onLanguageChange } from './locale.js';
 import { toast, toastError } from './toast.js';
@@ -8,13 +10,51 @@ export function applyTheme(theme) {
   else delete document.documentElement.dataset.theme;
 }
 
-export function createSettings(initial, info) {
+export function createSettings(initial, info, presets) {
   const q = (id) => document.querySelector(`[data-testid="${id}"]`);
-  const language = q('settings-language');
-  const theme = q('settings-theme');
+  const f = {
+    language: q('settings-language'), theme: q('settings-theme'), provider: q('settings-provider'),
+    baseUrl: q('settings-base-url'), model: q('settings-model'), style: q('settings-style'),
+    customPrompt: q('settings-custom-prompt'), answerLanguage: q('settings-answer-language'),
+  };
+  const keyInput = q('settings-api-key');
+  const keyStatus = q('settings-key-status');
+  const unavailable = q('settings-keychain-unavailable');
+  const byProvider = Object.fromEntries(presets.map((p) => [p.provider, p]));
   let current = { ...initial };
-  language.value = current.language;
-  theme.value = current.theme;
+  let status = { state: 'missing' };
+
+  function fill(s) {
+    for (const [k, el] of Object.entries(f)) el.value = s[k] ?? '';
+    showProvider();
+  }
+
+  function showProvider() {
+    const p = byProvider[f.provider.value];
+    q('settings-provider-note').textContent = p?.local ? t('settings.provider.localNote')
+      : f.provider.value === 'custom' ? '' : t('settings.provider.cloudNote');
+    q('settings-custom-prompt-field').hidden = f.style.value !== 'custom';
+  }
+
+  function showKey() {
+    keyStatus.dataset.state = status.state;
+    const needsKey = byProvider[f.provider.value]?.needsKey;
+    keyStatus.textContent = status.state === 'stored'
+      ? t(status.location === 'session' ? 'settings.keyStoredSession' : 'settings.keyStored')
+      : t(needsKey ? 'settings.keyMissing' : 'settings.keyMissingOk');
+    q('settings-key-delete').disabled = status.state !== 'stored';
+  }
+
+  async function refreshKey() {
+    unavailable.hidden = true;
+    try {
+      status = await api.secretsStatus(f.provider.value);
+    } catch (err) {
+      status = { state: 'missing' };
+      if (err?.kind === 'keychain_unavailable') unavailable.hidden = false;
+    }
+    showKey();
+  }
 
   function renderAbout() {
     q('about-version').textContent = t('settings.version', { version: info.version });
@@ -25,18 +65,67 @@ export function createSettings(initial, info) {
     q('about-data-dir').replaceChildren(before, path, after ?? '');
   }
 
-  async function save({ quiet = false } = {}) {
+  const form = () => Object.fromEntries(Object.entries(f).map(([k, el]) => [k, el.value]));
+
+  async function saveSettings(values) {
+    current = await api.settingsSet({ ...current, ...values });
+    fill(current);
+  }
+
+  async function storeKey(sessionOnly) {
+    const key = keyInput.value;
+    if (!key.trim()) return true;
     try {
-      current = await api.settingsSet({ ...current, language: language.value, theme: theme.value });
-      if (!quiet) toast(t('settings.saved'));
+      status = await api.secretsSetApiKey(f.provider.value, key, sessionOnly);
+      keyInput.value = '';
+      unavailable.hidden = true;
+      showKey();
+      return true;
     } catch (err) {
+      if (err?.kind === 'keychain_unavailable') unavailable.hidden = false;
       toastError(tError(err));
+      return false; // the typed key stays in the field, so nothing is lost
     }
   }
 
-  language.addEventListener('change', () => { setLanguage(language.value); save({ quiet: true }); });
-  theme.addEventListener('change', () => { applyTheme(theme.value); save({ quiet: true }); });
-  q('settings-save').addEventListener('click', () => save());
-  onLanguageChange(renderAbout);
+  async function save() {
+    try {
+      await saveSettings(form());
+    } catch (err) {
+      toastError(tError(err));
+      return;
+    }
+    if (await storeKey(false)) toast(t('settings.saved'));
+  }
+
+  f.language.addEventListener('change', () => { setLanguage(f.language.value); saveSettings({ language: f.language.value }).catch((e) => toastError(tError(e))); });
+  f.theme.addEventListener('change', () => { applyTheme(f.theme.value); saveSettings({ theme: f.theme.value }).catch((e) => toastError(tError(e))); });
+  f.provider.addEventListener('change', () => {
+    const before = byProvider[current.provider];
+    const p = byProvider[f.provider.value];
+    if (p.baseUrl) f.baseUrl.value = p.baseUrl;
+    // Keep a model the user typed; replace one that was only the previous preset's default.
+    if (!f.model.value || f.model.value === before?.defaultModel) f.model.value = p.defaultModel;
+    current = { ...current, provider: f.provider.value };
+    showProvider();
+    refreshKey();
+  });
+  f.style.addEventListener('change', showProvider);
+  q('settings-save').addEventListener('click', save);
+  q('settings-key-session').addEventListener('click', async () => {
+    if (await storeKey(true)) toast(t('settings.saved'));
+  });
+  q('settings-key-delete').addEventListener('click', async () => {
+    try {
+      status = await api.secretsDeleteApiKey(f.provider.value);
+      showKey();
+      toast(t('settings.keyRemoved'));
+    } catch (err) {
+      toastError(tError(err));
+    }
+  });
+  onLanguageChange(() => { renderAbout(); showProvider(); showKey(); });
+  fill(current);
   renderAbout();
+  refreshKey();
 }

@@ -1,0 +1,73 @@
+// End to end in the real window: a provider and its key are saved (the key into the Secret Service
+// of this test's private D-Bus session), the key is never shown again, and it can be removed.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startDriver, openApp, screenshot } from './harness.js';
+
+const drivers = [];
+after(() => drivers.forEach((d) => d.stop()));
+
+const choose = (s, testid, value) => s.exec(`const el = document.querySelector('[data-testid="${testid}"]');
+  el.value = arguments[0]; el.dispatchEvent(new Event('change', { bubbles: true })); return el.value;`, [value]);
+const keyState = (s) => s.attr('settings-key-status', 'data-state');
+
+test('a provider and its key are saved, survive a restart without being shown, and can be removed', async () => {
+  const driver = await startDriver({ lang: 'ko_KR.UTF-8' });
+  drivers.push(driver);
+  let s = await openApp(driver);
+  await s.click('nav-settings');
+  await s.waitFor(async () => (await keyState(s)) === 'missing', { what: 'the key status' });
+
+  await choose(s, 'settings-provider', 'openrouter');
+  assert.equal(await s.prop('settings-base-url', 'value'), 'https://openrouter.ai/api/v1', 'the preset fills the address');
+  assert.equal(await s.prop('settings-model', 'value'), 'openai/gpt-4o-mini', 'and the model');
+  await s.type('settings-api-key', 'sk-or-e2e-0123456789');
+  await choose(s, 'settings-style', 'psychological');
+  await s.click('settings-save');
+  await s.waitFor(async () => (await keyState(s)) === 'stored', { what: 'the key to be stored' });
+  assert.equal(await s.prop('settings-api-key', 'value'), '', 'the password field is emptied after saving');
+  await screenshot('settings-provider-ko');
+  await s.quit();
+
+  s = await openApp(driver);
+  await s.click('nav-settings');
+  await s.waitFor(async () => (await keyState(s)) === 'stored', { what: 'the stored key after a restart' });
+  assert.equal(await s.prop('settings-provider', 'value'), 'openrouter', 'the provider survived the restart');
+  assert.equal(await s.prop('settings-style', 'value'), 'psychological', 'the style too');
+  assert.equal(await s.prop('settings-api-key', 'value'), '', 'the key is never put back into the page');
+  assert.equal(await s.exec('return document.documentElement.outerHTML.includes("sk-or-e2e")'), false,
+    'the key is nowhere in the page');
+
+  await s.click('settings-key-delete');
+  await s.waitFor(async () => (await keyState(s)) === 'missing', { what: 'the key to be removed' });
+  await s.quit();
+  s = await openApp(driver);
+  await s.click('nav-settings');
+  await s.waitFor(async () => (await keyState(s)) === 'missing', { what: 'the key to stay removed after a restart' });
+  await s.quit();
+});
+
+test('a local server address is normalised and a bad one is refused with a translated message', async () => {
+  const driver = await startDriver({ lang: 'en_US.UTF-8' });
+  drivers.push(driver);
+  const s = await openApp(driver);
+  await s.click('nav-settings');
+  await choose(s, 'settings-provider', 'ollama');
+  assert.match(await s.prop('settings-provider-note', 'textContent'), /never leave/, 'a local provider says dreams stay here');
+  await s.clear('settings-base-url');
+  await s.type('settings-base-url', 'localhost:11434/');
+  await s.click('settings-save');
+  await s.waitFor(async () => (await s.prop('settings-base-url', 'value')) === 'http://localhost:11434/v1',
+    { what: 'the address to be normalised' });
+  assert.equal(await keyState(s), 'missing', 'no key is needed or stored for Ollama');
+  assert.match(await s.prop('settings-key-status', 'textContent'), /none needed/);
+
+  await s.clear('settings-base-url');
+  await s.type('settings-base-url', 'ftp://example.com');
+  await s.click('settings-save');
+  await s.waitFor(async () => (await s.prop('toast', 'textContent')).includes('http:// or https://'),
+    { what: 'the translated address error' }).catch(async (e) => { throw new Error(`${e.message}: toast is ${await s.prop('toast', 'textContent')}, url ${await s.prop('settings-base-url', 'value')}`); });
+  assert.equal(await s.prop('settings-base-url', 'value'), 'ftp://example.com', 'what was typed stays for fixing');
+  await screenshot('settings-local-en');
+  await s.quit();
+});
