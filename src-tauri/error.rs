@@ -15,6 +15,8 @@ pub enum Error {
     InvalidInput(String),
     #[error("entry {0} does not exist")]
     NotFound(i64),
+    #[error("a newer search replaced this one")]
+    Superseded,
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
     #[error("database migration failed: {0}")]
@@ -41,6 +43,7 @@ impl Error {
             Error::TooLong { .. } => "too_long",
             Error::InvalidInput(_) => "invalid_input",
             Error::NotFound(_) => "not_found",
+            Error::Superseded => "superseded",
             Error::Database(e) if is_busy(e) => "database_busy",
             Error::Database(_) | Error::Migration(_) => "database",
             Error::Io(_) => "io",

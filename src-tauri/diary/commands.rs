@@ -2,7 +2,7 @@
 
 use tauri::State;
 
-use super::{repo, search, Entry, EntryInput, EntrySummary};
+use super::{repo, Entry, EntryInput, EntrySummary};
 use crate::error::Result;
 use crate::state::AppState;
 
@@ -45,9 +45,5 @@ pub async fn diary_search(
     query: String,
     limit: Option<u32>,
 ) -> Result<Vec<EntrySummary>> {
-    let limit = limit.unwrap_or(100);
-    state
-        .diary
-        .call(move |c| search::search(c, &query, limit))
-        .await
+    state.diary.search_latest(query, limit.unwrap_or(100)).await
 }

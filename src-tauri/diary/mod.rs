@@ -7,9 +7,10 @@ pub mod repo;
 pub mod search;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use rusqlite::{Connection, ErrorCode};
+use rusqlite::{Connection, ErrorCode, OpenFlags};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -115,7 +116,36 @@ pub fn now_ms() -> i64 {
 #[derive(Clone)]
 pub struct Diary {
     conn: Arc<Mutex<Connection>>,
+    search: Arc<Searcher>,
     path: Option<PathBuf>,
+}
+
+/// Search-as-you-type has its own read connection: a slow scan for a rare short term never holds
+/// up an autosave, and a newer query interrupts the one it replaces instead of queueing behind it.
+struct Searcher {
+    conn: Arc<Mutex<Connection>>,
+    /// None when the search shares the writer's connection (in memory): never interrupt a write.
+    interrupt: Option<rusqlite::InterruptHandle>,
+    generation: AtomicU64,
+}
+
+impl Searcher {
+    fn new(conn: Arc<Mutex<Connection>>, own: bool) -> Result<Searcher> {
+        let interrupt = if own {
+            Some(
+                conn.lock()
+                    .map_err(|_| Error::Internal("diary lock poisoned".into()))?
+                    .get_interrupt_handle(),
+            )
+        } else {
+            None
+        };
+        Ok(Searcher {
+            conn,
+            interrupt,
+            generation: AtomicU64::new(0),
+        })
+    }
 }
 
 /// What happened when the diary was opened.
@@ -154,8 +184,15 @@ impl Diary {
     fn open_existing(path: &Path) -> Result<Diary> {
         let mut conn = Connection::open(path)?;
         configure(&mut conn)?;
+        // Opened after the writer has set up WAL and the schema, so it only ever reads.
+        let reader = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        reader.busy_timeout(std::time::Duration::from_secs(5))?;
         Ok(Diary {
             conn: Arc::new(Mutex::new(conn)),
+            search: Arc::new(Searcher::new(Arc::new(Mutex::new(reader)), true)?),
             path: Some(path.to_path_buf()),
         })
     }
@@ -164,8 +201,10 @@ impl Diary {
     pub fn open_in_memory() -> Result<Diary> {
         let mut conn = Connection::open_in_memory()?;
         configure(&mut conn)?;
+        let conn = Arc::new(Mutex::new(conn));
         Ok(Diary {
-            conn: Arc::new(Mutex::new(conn)),
+            search: Arc::new(Searcher::new(conn.clone(), false)?),
+            conn,
             path: None,
         })
     }
@@ -189,6 +228,35 @@ impl Diary {
         })
         .await
         .map_err(|e| Error::Internal(format!("diary task failed: {e}")))?
+    }
+
+    /// The newest search wins: an older one still running is interrupted and answers
+    /// `Error::Superseded`, as does one that was still waiting when a newer one arrived.
+    pub async fn search_latest(&self, query: String, limit: u32) -> Result<Vec<EntrySummary>> {
+        let searcher = self.search.clone();
+        let mine = searcher.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        if let Some(h) = &searcher.interrupt {
+            h.interrupt();
+        }
+        tokio::task::spawn_blocking(move || {
+            let mut conn = searcher
+                .conn
+                .lock()
+                .map_err(|_| Error::Internal("diary lock poisoned".into()))?;
+            if searcher.generation.load(Ordering::SeqCst) != mine {
+                return Err(Error::Superseded);
+            }
+            search::search(&mut conn, &query, limit).map_err(|e| match e {
+                Error::Database(ref d)
+                    if d.sqlite_error_code() == Some(ErrorCode::OperationInterrupted) =>
+                {
+                    Error::Superseded
+                }
+                other => other,
+            })
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("search task failed: {e}")))?
     }
 
     /// Runs `f` with the connection on the current thread; for tests, benchmarks and start-up.
@@ -275,6 +343,69 @@ mod tests {
                 "{bad} is not accepted as a night"
             );
         }
+    }
+
+    fn big_diary(dir: &Path, entries: usize) -> Diary {
+        let diary = Diary::open(&dir.join("diary.sqlite3")).unwrap().diary;
+        diary
+            .call_blocking(|c| {
+                let tx = c.transaction()?;
+                for i in 0..entries {
+                    tx.execute(
+                        "INSERT INTO entries (night, title, body, created_at, updated_at)
+                         VALUES ('2026-01-01', '', ?1, 0, 0)",
+                        [format!("{i} 긴 복도를 걸었다. ").repeat(40)],
+                    )?;
+                }
+                tx.commit()?;
+                Ok(())
+            })
+            .unwrap();
+        diary
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_newer_search_interrupts_the_one_it_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let diary = big_diary(dir.path(), 20_000);
+        // An absent two-character term scans every entry: long enough to be overtaken.
+        let slow = {
+            let d = diary.clone();
+            tokio::spawn(async move { d.search_latest("낙타".into(), 50).await })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(15)).await;
+        let newest = diary.search_latest("복도".into(), 5).await.unwrap();
+        assert_eq!(newest.len(), 5, "the newest search answers");
+        assert!(
+            matches!(slow.await.unwrap(), Err(Error::Superseded)),
+            "the replaced scan stops with Superseded instead of finishing"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn search_sees_what_was_just_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let diary = big_diary(dir.path(), 10);
+        let id = diary
+            .call(|c| {
+                repo::create(
+                    c,
+                    &EntryInput {
+                        night: None,
+                        title: "방금 쓴 꿈".into(),
+                        body: "무지개 다리".into(),
+                    },
+                )
+            })
+            .await
+            .unwrap()
+            .id;
+        let found = diary.search_latest("무지개".into(), 10).await.unwrap();
+        assert_eq!(
+            found.iter().map(|s| s.id).collect::<Vec<_>>(),
+            vec![id],
+            "the read connection sees the commit"
+        );
     }
 
     #[test]

@@ -26,8 +26,8 @@ const worst = core.cases.find((c) => c.case.includes('full scan'));
 lines.push('');
 lines.push('Common terms are answered by walking the newest entries and stopping at a full page; rare terms of 3+ characters by the trigram index. '
   + `A 1–2 character term that is rare or absent has no index to use and scans every entry (${f(worst.median_ms, 0)} ms here). `
-  + 'That scan runs on the blocking pool, never on the UI thread, and an answer to an older query is dropped when a newer one arrives, so typing stays smooth; '
-  + 'interrupting the superseded scan (rusqlite\'s interrupt handle) is the next step if diaries this large appear.');
+  + 'That scan runs on a read connection of its own on the blocking pool, so it never holds up an autosave or the UI thread, '
+  + 'and the next keystroke interrupts it (`Diary::search_latest`) instead of queueing behind it.');
 lines.push('');
 lines.push('## Window', '');
 lines.push(`Cold start: a new process on a copy of the 100,000-entry diary, from spawn to the UI's \`app_ready\` call (after the list is rendered and two animation frames have passed), under Xvfb. Runs: ${win.start_runs_ms.map((v) => f(v, 0)).join(', ')} ms.`, '');

@@ -57,7 +57,8 @@ export function createList({ onOpen }) {
       items = found;
       render();
     } catch (err) {
-      if (mine === seq) toastError(tError(err));
+      // A search replaced by a newer keystroke answers "superseded": nothing to tell.
+      if (mine === seq && err?.kind !== 'superseded') toastError(tError(err));
     }
   }
 

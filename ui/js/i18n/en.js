@@ -86,6 +86,7 @@ export default {
   'error.keychain_unavailable': 'Your system keychain is not available, so the key was not stored.',
   'error.invalid_key': 'That does not look like an API key: it is empty, too long or has invisible characters.',
   'error.invalid_url': 'The server address must start with http:// or https:// (for example http://localhost:11434).',
+  'error.superseded': 'A newer search replaced this one.',
   'error.empty_entry': 'The entry is empty: write your dream first.',
   'error.too_long': 'This entry is too long to save ({chars} characters; the limit is {limit}).',
   'error.invalid_input': 'Please pick a valid date for the night.',

@@ -86,6 +86,7 @@ export default {
   'error.keychain_unavailable': '시스템 키체인을 사용할 수 없어 키를 저장하지 못했어요.',
   'error.invalid_key': 'API 키 형식이 아니에요. 비어 있거나, 너무 길거나, 보이지 않는 문자가 있어요.',
   'error.invalid_url': '서버 주소는 http:// 또는 https://로 시작해야 해요 (예: http://localhost:11434).',
+  'error.superseded': '새 검색이 이전 검색을 대신했어요.',
   'error.empty_entry': '내용이 비어 있어요. 먼저 꿈을 적어 주세요.',
   'error.too_long': '기록이 너무 길어 저장할 수 없어요 ({chars}자, 최대 {limit}자).',
   'error.invalid_input': '꿈을 꾼 날짜를 올바르게 골라 주세요.',
