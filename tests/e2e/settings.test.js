@@ -54,6 +54,12 @@ test('a local server address is normalised and a bad one is refused with a trans
   await s.click('nav-settings');
   await choose(s, 'settings-provider', 'ollama');
   assert.match(await s.prop('settings-provider-note', 'textContent'), /never leave/, 'a local provider says dreams stay here');
+  await choose(s, 'settings-language', 'ko');
+  await s.waitFor(async () => (await s.prop('nav-diary', 'textContent')) === '꿈 일기', { what: 'Korean' });
+  await choose(s, 'settings-language', 'en');
+  await s.waitFor(async () => (await s.prop('nav-diary', 'textContent')) === 'Diary', { what: 'English again' });
+  assert.equal(await s.prop('settings-provider', 'value'), 'ollama', 'switching the language keeps unsaved edits');
+  assert.equal(await s.prop('settings-base-url', 'value'), 'http://localhost:11434/v1', 'the address too');
   await s.clear('settings-base-url');
   await s.type('settings-base-url', 'localhost:11434/');
   await s.click('settings-save');

@@ -23,9 +23,11 @@ export function createSettings(initial, info, presets) {
   const byProvider = Object.fromEntries(presets.map((p) => [p.provider, p]));
   let current = { ...initial };
   let status = { state: 'missing' };
+  let shownProvider = current.provider; // the provider the form shows, saved or not
 
   function fill(s) {
     for (const [k, el] of Object.entries(f)) el.value = s[k] ?? '';
+    shownProvider = s.provider;
     showProvider();
   }
 
@@ -67,9 +69,11 @@ export function createSettings(initial, info, presets) {
 
   const form = () => Object.fromEntries(Object.entries(f).map(([k, el]) => [k, el.value]));
 
-  async function saveSettings(values) {
+  // Saves `values` over what is saved; the form is refilled (with the normalised address, …)
+  // only for a full save, so a language switch never discards other fields being edited.
+  async function saveSettings(values, { refill = false } = {}) {
     current = await api.settingsSet({ ...current, ...values });
-    fill(current);
+    if (refill) fill(current);
   }
 
   async function storeKey(sessionOnly) {
@@ -90,7 +94,7 @@ export function createSettings(initial, info, presets) {
 
   async function save() {
     try {
-      await saveSettings(form());
+      await saveSettings(form(), { refill: true });
     } catch (err) {
       toastError(tError(err));
       return;
@@ -101,12 +105,12 @@ export function createSettings(initial, info, presets) {
   f.language.addEventListener('change', () => { setLanguage(f.language.value); saveSettings({ language: f.language.value }).catch((e) => toastError(tError(e))); });
   f.theme.addEventListener('change', () => { applyTheme(f.theme.value); saveSettings({ theme: f.theme.value }).catch((e) => toastError(tError(e))); });
   f.provider.addEventListener('change', () => {
-    const before = byProvider[current.provider];
+    const before = byProvider[shownProvider];
     const p = byProvider[f.provider.value];
+    shownProvider = f.provider.value;
     if (p.baseUrl) f.baseUrl.value = p.baseUrl;
     // Keep a model the user typed; replace one that was only the previous preset's default.
     if (!f.model.value || f.model.value === before?.defaultModel) f.model.value = p.defaultModel;
-    current = { ...current, provider: f.provider.value };
     showProvider();
     refreshKey();
   });
