@@ -17,6 +17,7 @@ fn main() {
             "settings_get",
             "settings_set",
             "settings_providers",
+            "settings_test",
         ]),
     ))
     .expect("failed to run tauri-build");

@@ -29,6 +29,8 @@ pub enum Error {
     InvalidKey(String),
     #[error("invalid server address: {0}")]
     InvalidUrl(String),
+    #[error("the interpretation server: {1}")]
+    Upstream(Upstream, String),
     #[error("settings error: {0}")]
     Settings(String),
     #[error("internal error: {0}")]
@@ -50,6 +52,7 @@ impl Error {
             Error::KeychainUnavailable(_) => "keychain_unavailable",
             Error::InvalidKey(_) => "invalid_key",
             Error::InvalidUrl(_) => "invalid_url",
+            Error::Upstream(u, _) => u.kind(),
             Error::Settings(_) => "settings",
             Error::Internal(_) => "internal",
         }
@@ -61,6 +64,50 @@ fn is_busy(e: &rusqlite::Error) -> bool {
         e.sqlite_error_code(),
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
     )
+}
+
+/// What went wrong with the interpretation server, in the terms a user can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upstream {
+    KeyRejected,
+    ModelNotFound,
+    Offline,
+    Quota,
+    RateLimited,
+    Tls,
+    Timeout,
+    Server,
+    BadResponse,
+}
+
+impl Upstream {
+    pub fn kind(self) -> &'static str {
+        match self {
+            Upstream::KeyRejected => "key_rejected",
+            Upstream::ModelNotFound => "model_not_found",
+            Upstream::Offline => "offline",
+            Upstream::Quota => "quota",
+            Upstream::RateLimited => "rate_limited",
+            Upstream::Tls => "tls",
+            Upstream::Timeout => "timeout",
+            Upstream::Server => "server",
+            Upstream::BadResponse => "bad_response",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Upstream::KeyRejected => "the API key was rejected",
+            Upstream::ModelNotFound => "the model was not found",
+            Upstream::Offline => "the server could not be reached",
+            Upstream::Quota => "the account's quota is used up",
+            Upstream::RateLimited => "too many requests; try again shortly",
+            Upstream::Tls => "the secure connection failed",
+            Upstream::Timeout => "the server did not answer in time",
+            Upstream::Server => "the server had an error",
+            Upstream::BadResponse => "the server's answer was not understood",
+        }
+    }
 }
 
 impl serde::Serialize for Error {

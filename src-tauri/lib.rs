@@ -4,6 +4,7 @@ pub mod app;
 pub mod diary;
 pub mod error;
 pub mod fsutil;
+pub mod interpret;
 pub mod secrets;
 pub mod settings;
 pub mod state;
@@ -32,6 +33,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         settings::commands::settings_get,
         settings::commands::settings_set,
         settings::commands::settings_providers,
+        interpret::commands::settings_test,
     ]
 }
 

@@ -77,3 +77,58 @@ test('a local server address is normalised and a bad one is refused with a trans
   await screenshot('settings-local-en');
   await s.quit();
 });
+
+/** A local OpenAI-compatible server: 200 with a model name, or 401 for one particular key. */
+async function fakeEndpoint() {
+  const { createServer } = await import('node:http');
+  const requests = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => {
+      requests.push({ url: req.url, auth: req.headers.authorization ?? '', body });
+      res.setHeader('content-type', 'application/json');
+      if (req.headers.authorization === 'Bearer sk-wrong-key') {
+        res.statusCode = 401;
+        res.end(JSON.stringify({ error: { message: 'Incorrect API key provided: sk-wro***key', code: 'invalid_api_key' } }));
+      } else {
+        res.end(JSON.stringify({ model: 'dream-model-1', choices: [{ index: 0, message: { role: 'assistant', content: 'OK' }, finish_reason: 'length' }] }));
+      }
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}`, requests, close: () => server.close() };
+}
+
+test('the connection check says OK with the model, and "key rejected" for a 401, translated', async () => {
+  const endpoint = await fakeEndpoint();
+  const driver = await startDriver({ lang: 'ko_KR.UTF-8' });
+  drivers.push(driver);
+  const s = await openApp(driver);
+  try {
+    await s.click('nav-settings');
+    await choose(s, 'settings-provider', 'custom');
+    await s.clear('settings-base-url');
+    await s.type('settings-base-url', endpoint.url);
+    await s.clear('settings-model');
+    await s.type('settings-model', 'dream-model');
+    await s.type('settings-api-key', 'sk-good-key');
+    await s.click('settings-test');
+    await s.waitFor(async () => (await s.attr('settings-test-result', 'data-state')) === 'ok', { what: 'the check to pass' });
+    assert.match(await s.prop('settings-test-result', 'textContent'), /dream-model-1/, 'the answering model is named');
+    assert.equal(await s.prop('settings-base-url', 'value'), `${endpoint.url}/v1`, 'the address got its /v1');
+    assert.equal(endpoint.requests.at(-1).url, '/v1/chat/completions');
+    assert.equal(endpoint.requests.at(-1).auth, 'Bearer sk-good-key', 'the stored key was sent');
+    await s.exec('document.querySelector(\'[data-testid="settings-test-result"]\').scrollIntoView({ block: "center" })');
+    await screenshot('settings-test-ok-ko');
+
+    await s.type('settings-api-key', 'sk-wrong-key');
+    await s.click('settings-test');
+    await s.waitFor(async () => (await s.attr('settings-test-result', 'data-state')) === 'error', { what: 'the check to fail' });
+    assert.match(await s.prop('settings-test-result', 'textContent'), /API 키를 거부했어요/, 'key rejected, in Korean');
+    assert.equal(await s.exec('return document.documentElement.outerHTML.includes("sk-wr")'), false, 'no key on the page');
+  } finally {
+    await s.quit();
+    endpoint.close();
+  }
+});

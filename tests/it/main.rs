@@ -3,6 +3,7 @@
 
 mod crash;
 mod diary_commands;
+mod endpoint;
 mod keychain;
 mod recovery;
 mod support;

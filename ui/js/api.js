@@ -18,6 +18,7 @@ export const api = {
   settingsGet: () => invoke('settings_get'),
   settingsSet: (settings) => invoke('settings_set', { settings }),
   settingsProviders: () => invoke('settings_providers'),
+  settingsTest: () => invoke('settings_test'),
   secretsStatus: (provider) => invoke('secrets_status', { provider }),
   secretsSetApiKey: (provider, key, sessionOnly = false) => invoke('secrets_set_api_key', { provider, key, sessionOnly }),
   secretsDeleteApiKey: (provider) => invoke('secrets_delete_api_key', { provider }),

@@ -116,6 +116,21 @@ export function createSettings(initial, info, presets) {
   });
   f.style.addEventListener('change', showProvider);
   q('settings-save').addEventListener('click', save);
+  const testResult = q('settings-test-result');
+  q('settings-test').addEventListener('click', async () => {
+    testResult.dataset.state = 'testing';
+    testResult.textContent = t('settings.testing');
+    try {
+      await saveSettings(form(), { refill: true });
+      if (!(await storeKey(false))) throw { kind: 'keychain_unavailable' };
+      const ok = await api.settingsTest();
+      testResult.dataset.state = 'ok';
+      testResult.textContent = t('settings.testOk', { model: ok.model });
+    } catch (err) {
+      testResult.dataset.state = 'error';
+      testResult.textContent = tError(err);
+    }
+  });
   q('settings-key-session').addEventListener('click', async () => {
     if (await storeKey(true)) toast(t('settings.saved'));
   });

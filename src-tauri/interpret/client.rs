@@ -1,0 +1,199 @@
+//! The HTTP client for OpenAI-compatible endpoints and the classes of failure a user can act on.
+//! Error messages name the HTTP status and our own words, never the key and never the server's
+//! text (OpenAI's 401 message quotes part of the key back).
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result, Upstream};
+
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const CHECK_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Clone)]
+pub struct Endpoint {
+    /// Normalised, without a trailing slash (`settings::normalize_base_url`).
+    pub base_url: String,
+    pub model: String,
+    pub key: Option<String>,
+    pub local: bool,
+}
+
+impl std::fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("base_url", &self.base_url)
+            .field("model", &self.model)
+            .field("key", &self.key.as_ref().map(|_| "<set>"))
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckOk {
+    /// The model the server says answered (it may resolve an alias).
+    pub model: String,
+}
+
+pub fn http_client(timeout: Option<Duration>) -> Result<reqwest::Client> {
+    let mut b = reqwest::Client::builder().connect_timeout(CONNECT_TIMEOUT);
+    if let Some(t) = timeout {
+        b = b.timeout(t);
+    }
+    b.build()
+        .map_err(|e| Error::Internal(format!("http client: {e}")))
+}
+
+/// A one-token, non-streamed completion: proves the address, the key and the model in one request.
+pub async fn check_endpoint(ep: &Endpoint) -> Result<CheckOk> {
+    if ep.model.trim().is_empty() {
+        return Err(Error::Upstream(
+            Upstream::ModelNotFound,
+            "no model is set".into(),
+        ));
+    }
+    let mut req = http_client(Some(CHECK_TIMEOUT))?
+        .post(format!("{}/chat/completions", ep.base_url))
+        .json(&serde_json::json!({
+            "model": ep.model,
+            "messages": [{ "role": "user", "content": "Reply with OK." }],
+            "max_tokens": 1,
+            "stream": false,
+        }));
+    if let Some(key) = &ep.key {
+        req = req.bearer_auth(key);
+    }
+    let resp = req.send().await.map_err(classify_transport)?;
+    let status = resp.status();
+    let body = resp.bytes().await.map_err(classify_transport)?;
+    if !status.is_success() {
+        return Err(classify_status(status.as_u16(), &body));
+    }
+    let json: serde_json::Value = serde_json::from_slice(&body)
+        .map_err(|_| Error::Upstream(Upstream::BadResponse, "the answer was not JSON".into()))?;
+    if json.get("choices").is_none() {
+        return Err(Error::Upstream(
+            Upstream::BadResponse,
+            "the answer is not a chat completion".into(),
+        ));
+    }
+    Ok(CheckOk {
+        model: json["model"]
+            .as_str()
+            .filter(|m| !m.is_empty())
+            .unwrap_or(&ep.model)
+            .to_string(),
+    })
+}
+
+/// Failures before an HTTP status: no server, TLS, time-outs.
+pub fn classify_transport(e: reqwest::Error) -> Error {
+    let chain = error_chain(&e).to_ascii_lowercase();
+    let class = if e.is_timeout() {
+        Upstream::Timeout
+    } else if chain.contains("certificate")
+        || chain.contains("tls")
+        || chain.contains("handshake")
+        || chain.contains("invalidcontenttype")
+        || chain.contains("corrupt message")
+    {
+        Upstream::Tls
+    } else if e.is_connect() || e.is_request() {
+        Upstream::Offline
+    } else {
+        Upstream::BadResponse
+    };
+    Error::Upstream(class, class.describe().into())
+}
+
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(inner) = cur {
+        s.push_str(": ");
+        s.push_str(&format!("{inner} {inner:?}"));
+        cur = inner.source();
+    }
+    s
+}
+
+/// A non-2xx answer, by status and by the OpenAI error `code`/`type` when the body has one.
+pub fn classify_status(status: u16, body: &[u8]) -> Error {
+    let json: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let err = &json["error"];
+    let code = [&err["code"], &err["type"]]
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let class = match status {
+        401 | 403 => Upstream::KeyRejected,
+        404 => Upstream::ModelNotFound,
+        402 => Upstream::Quota,
+        429 if code.contains("insufficient_quota") => Upstream::Quota,
+        429 => Upstream::RateLimited,
+        400 if code.contains("model_not_found") => Upstream::ModelNotFound,
+        500..=599 => Upstream::Server,
+        _ => Upstream::BadResponse,
+    };
+    Error::Upstream(class, format!("HTTP {status}: {}", class.describe()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(e: Error) -> &'static str {
+        e.kind()
+    }
+
+    #[test]
+    fn statuses_map_to_what_the_user_can_do() {
+        assert_eq!(kind(classify_status(401, b"{}")), "key_rejected");
+        assert_eq!(kind(classify_status(403, b"")), "key_rejected");
+        assert_eq!(kind(classify_status(404, b"")), "model_not_found");
+        assert_eq!(
+            kind(classify_status(
+                429,
+                br#"{"error":{"code":"insufficient_quota","type":"insufficient_quota"}}"#
+            )),
+            "quota"
+        );
+        assert_eq!(
+            kind(classify_status(
+                429,
+                br#"{"error":{"code":"rate_limit_exceeded"}}"#
+            )),
+            "rate_limited"
+        );
+        assert_eq!(
+            kind(classify_status(
+                400,
+                br#"{"error":{"code":"model_not_found"}}"#
+            )),
+            "model_not_found"
+        );
+        assert_eq!(kind(classify_status(503, b"<html>")), "server");
+        assert_eq!(kind(classify_status(418, b"")), "bad_response");
+    }
+
+    #[test]
+    fn the_servers_words_are_not_repeated() {
+        let body = br#"{"error":{"message":"Incorrect API key provided: sk-abc***wxyz","code":"invalid_api_key"}}"#;
+        let msg = classify_status(401, body).to_string();
+        assert!(!msg.contains("sk-abc"), "{msg}");
+    }
+
+    #[test]
+    fn debug_output_hides_the_key() {
+        let ep = Endpoint {
+            base_url: "http://x/v1".into(),
+            model: "m".into(),
+            key: Some("sk-secret".into()),
+            local: false,
+        };
+        assert!(!format!("{ep:?}").contains("sk-secret"));
+    }
+}
