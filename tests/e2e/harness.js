@@ -33,8 +33,10 @@ export async function startDriver({ lang = 'en_US.UTF-8', home } = {}) {
     LANG: lang, LC_ALL: lang, LANGUAGE: lang.split('.')[0],
   };
   const driverBin = process.env.TAURI_DRIVER || 'tauri-driver';
+  // A process group of its own: stopping it also ends WebKitWebDriver and any app it left running,
+  // which would otherwise keep the stderr pipe (and this test process) open forever.
   const proc = spawn(driverBin, ['--port', String(port), '--native-port', String(nativePort)], {
-    env, stdio: ['ignore', 'ignore', 'pipe'],
+    env, stdio: ['ignore', 'ignore', 'pipe'], detached: true,
   });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
@@ -48,7 +50,11 @@ export async function startDriver({ lang = 'en_US.UTF-8', home } = {}) {
     if (Date.now() > deadline) { proc.kill(); throw new Error(`tauri-driver did not start: ${stderr}`); }
     await sleep(100);
   }
-  return { base, home, proc, dataDir: join(home, 'data'), stop: () => proc.kill() };
+  const stop = () => {
+    try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* already gone */ }
+    proc.stderr.destroy();
+  };
+  return { base, home, proc, dataDir: join(home, 'data'), stop };
 }
 
 async function wd(base, method, path, body) {
