@@ -132,11 +132,7 @@ struct Searcher {
 impl Searcher {
     fn new(conn: Arc<Mutex<Connection>>, own: bool) -> Result<Searcher> {
         let interrupt = if own {
-            Some(
-                conn.lock()
-                    .map_err(|_| Error::Internal("diary lock poisoned".into()))?
-                    .get_interrupt_handle(),
-            )
+            Some(lock(&conn)?.get_interrupt_handle())
         } else {
             None
         };
@@ -221,9 +217,7 @@ impl Diary {
     {
         let conn = self.conn.clone();
         tokio::task::spawn_blocking(move || {
-            let mut guard = conn
-                .lock()
-                .map_err(|_| Error::Internal("diary lock poisoned".into()))?;
+            let mut guard = lock(&conn)?;
             f(&mut guard)
         })
         .await
@@ -239,10 +233,7 @@ impl Diary {
             h.interrupt();
         }
         tokio::task::spawn_blocking(move || {
-            let mut conn = searcher
-                .conn
-                .lock()
-                .map_err(|_| Error::Internal("diary lock poisoned".into()))?;
+            let mut conn = lock(&searcher.conn)?;
             if searcher.generation.load(Ordering::SeqCst) != mine {
                 return Err(Error::Superseded);
             }
@@ -261,12 +252,15 @@ impl Diary {
 
     /// Runs `f` with the connection on the current thread; for tests, benchmarks and start-up.
     pub fn call_blocking<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
-        let mut guard = self
-            .conn
-            .lock()
-            .map_err(|_| Error::Internal("diary lock poisoned".into()))?;
+        let mut guard = lock(&self.conn)?;
         f(&mut guard)
     }
+}
+
+/// The connection, or an error if a thread panicked while holding it.
+fn lock(conn: &Mutex<Connection>) -> Result<std::sync::MutexGuard<'_, Connection>> {
+    conn.lock()
+        .map_err(|_| Error::Internal("diary lock poisoned".into()))
 }
 
 impl std::fmt::Debug for Diary {

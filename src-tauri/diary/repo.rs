@@ -95,10 +95,6 @@ pub fn list(conn: &mut Connection, limit: u32, offset: u32) -> Result<Vec<EntryS
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn count(conn: &mut Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM entries", [], |r| r.get(0))?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
