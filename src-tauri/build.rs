@@ -18,6 +18,9 @@ fn main() {
             "settings_set",
             "settings_providers",
             "settings_test",
+            "interpret_start",
+            "interpret_stop",
+            "interpret_history",
         ]),
     ))
     .expect("failed to run tauri-build");

@@ -29,6 +29,10 @@ pub enum Error {
     InvalidKey(String),
     #[error("invalid server address: {0}")]
     InvalidUrl(String),
+    #[error("no API key is stored for this provider")]
+    MissingKey,
+    #[error("give either an entry or a text to interpret, not {0}")]
+    InvalidTarget(&'static str),
     #[error("the interpretation server: {1}")]
     Upstream(Upstream, String),
     #[error("settings error: {0}")]
@@ -52,6 +56,8 @@ impl Error {
             Error::KeychainUnavailable(_) => "keychain_unavailable",
             Error::InvalidKey(_) => "invalid_key",
             Error::InvalidUrl(_) => "invalid_url",
+            Error::MissingKey => "missing_key",
+            Error::InvalidTarget(_) => "invalid_target",
             Error::Upstream(u, _) => u.kind(),
             Error::Settings(_) => "settings",
             Error::Internal(_) => "internal",
@@ -78,6 +84,8 @@ pub enum Upstream {
     Timeout,
     Server,
     BadResponse,
+    /// The stream ended (or the connection dropped) before the answer said it was finished.
+    CutOff,
 }
 
 impl Upstream {
@@ -92,6 +100,7 @@ impl Upstream {
             Upstream::Timeout => "timeout",
             Upstream::Server => "server",
             Upstream::BadResponse => "bad_response",
+            Upstream::CutOff => "cut_off",
         }
     }
 
@@ -106,6 +115,7 @@ impl Upstream {
             Upstream::Timeout => "the server did not answer in time",
             Upstream::Server => "the server had an error",
             Upstream::BadResponse => "the server's answer was not understood",
+            Upstream::CutOff => "the answer was cut off",
         }
     }
 }

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::app::Notice;
 use crate::diary::Diary;
+use crate::interpret::Interpreter;
 use crate::secrets::Secrets;
 use crate::settings::SettingsStore;
 
@@ -13,6 +14,7 @@ pub struct AppState {
     pub diary: Diary,
     pub settings: Arc<SettingsStore>,
     pub secrets: Secrets,
+    pub interpreter: Interpreter,
     pub paths: Paths,
     /// Things the user must be told once the window is up (a diary moved aside, …).
     pub notices: Mutex<Vec<Notice>>,
@@ -83,8 +85,11 @@ impl AppState {
                 SettingsStore::in_memory(&paths.settings_file)
             }
         };
+        let interpreter =
+            Interpreter::new(diary.clone()).expect("the HTTP client builds with rustls");
         AppState {
             diary,
+            interpreter,
             settings: Arc::new(settings),
             secrets,
             paths,

@@ -3,8 +3,9 @@
 use rusqlite_migration::{Migrations, M};
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(
-        r#"
+    Migrations::new(vec![
+        M::up(
+            r#"
         CREATE TABLE entries (
             id         INTEGER PRIMARY KEY AUTOINCREMENT,
             night      TEXT    NOT NULL CHECK (night GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
@@ -33,7 +34,34 @@ pub fn migrations() -> Migrations<'static> {
             INSERT INTO entries_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
         END;
         "#,
-    )])
+        ),
+        // Interpretations: kept apart from the entry, so a failing stream never touches the dream.
+        // `dream` holds the text of an ad-hoc interpretation (no entry yet); NULL for an entry's.
+        M::up(
+            r#"
+        CREATE TABLE interpretations (
+            id                INTEGER PRIMARY KEY AUTOINCREMENT,
+            entry_id          INTEGER REFERENCES entries (id) ON DELETE CASCADE,
+            dream             TEXT,
+            style             TEXT    NOT NULL,
+            provider          TEXT    NOT NULL,
+            model             TEXT    NOT NULL,
+            text              TEXT    NOT NULL,
+            status            TEXT    NOT NULL
+                              CHECK (status IN ('complete', 'truncated', 'stopped', 'error')),
+            finish_reason     TEXT,
+            error_kind        TEXT,
+            prompt_tokens     INTEGER,
+            completion_tokens INTEGER,
+            total_tokens      INTEGER,
+            started_at        INTEGER NOT NULL,
+            finished_at       INTEGER NOT NULL,
+            CHECK ((entry_id IS NULL) <> (dream IS NULL))
+        );
+        CREATE INDEX interpretations_by_entry ON interpretations (entry_id, id DESC);
+        "#,
+        ),
+    ])
 }
 
 #[cfg(test)]

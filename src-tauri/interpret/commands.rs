@@ -1,10 +1,49 @@
-//! Thin commands over `interpret`.
+//! Thin commands over `interpret`: each stream's events go to the window that started it.
 
-use tauri::State;
+use std::sync::Arc;
 
-use super::CheckOk;
+use tauri::{Emitter, EventTarget, Runtime, State, WebviewWindow};
+
+use super::store::Interpretation;
+use super::{CheckOk, StartRequest, Started};
 use crate::error::Result;
 use crate::state::AppState;
+
+/// Starts an interpretation of an entry (`entryId`) or of text (`content`); answers at once with
+/// the request id, then `interpret:*` events follow.
+#[tauri::command]
+pub async fn interpret_start<R: Runtime>(
+    window: WebviewWindow<R>,
+    state: State<'_, AppState>,
+    request: StartRequest,
+) -> Result<Started> {
+    let target = EventTarget::webview_window(window.label());
+    let sink = Arc::new(move |ev: super::events::InterpretEvent| {
+        if let Err(e) = window.emit_to(target.clone(), ev.name(), &ev) {
+            log::error!("could not emit {}: {e}", ev.name());
+        }
+    });
+    let settings = state.settings.get();
+    state
+        .interpreter
+        .start(settings, &state.secrets, request, sink)
+        .await
+}
+
+/// Stops a running interpretation; `false` if it had already ended.
+#[tauri::command]
+pub async fn interpret_stop(state: State<'_, AppState>, request_id: u64) -> Result<bool> {
+    Ok(state.interpreter.stop(request_id))
+}
+
+/// An entry's saved interpretations, newest first.
+#[tauri::command]
+pub async fn interpret_history(
+    state: State<'_, AppState>,
+    entry_id: i64,
+) -> Result<Vec<Interpretation>> {
+    state.interpreter.history(entry_id).await
+}
 
 /// Checks the saved endpoint, model and key with a one-token request.
 #[tauri::command]

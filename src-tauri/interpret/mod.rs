@@ -1,14 +1,21 @@
-//! Talking to the OpenAI-compatible endpoint. For now: the settings view's connection check;
-//! the streamed interpretation (issue 4) builds on the same client and error classes.
+//! Talking to the OpenAI-compatible endpoint: the streamed interpretation (request, SSE parsing,
+//! events, persistence) and the settings view's connection check, on one client and error classes.
 
 pub mod client;
 pub mod commands;
+pub mod delta;
+pub mod events;
+pub mod prompt;
+pub mod runner;
+pub mod service;
+pub mod store;
 
 use crate::error::{Error, Result};
 use crate::secrets::Secrets;
 use crate::settings::Settings;
 
 pub use client::{check_endpoint, CheckOk, Endpoint};
+pub use service::{Interpreter, StartRequest, Started};
 
 /// The endpoint the saved settings describe, with the provider's key from the keychain.
 pub async fn endpoint_from(settings: &Settings, secrets: &Secrets) -> Result<Endpoint> {

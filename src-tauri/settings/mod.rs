@@ -32,6 +32,7 @@ pub enum Theme {
 
 /// The longest custom system prompt kept; longer is refused with a message.
 pub const MAX_PROMPT_CHARS: usize = 20_000;
+pub const MAX_TIMEOUT_SECS: u32 = 3600;
 pub const DEFAULT_SHORTCUT: &str = "CommandOrControl+Shift+Space";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +48,9 @@ pub struct Settings {
     pub answer_language: AnswerLanguage,
     /// The quick window's global shortcut, in Tauri's accelerator syntax.
     pub shortcut: String,
+    /// Seconds to wait for the server's first byte and between chunks; 0 = the provider's default
+    /// (120 s for servers on this computer, 60 s otherwise).
+    pub timeout_secs: u32,
 }
 
 impl Default for Settings {
@@ -62,6 +66,7 @@ impl Default for Settings {
             custom_prompt: String::new(),
             answer_language: AnswerLanguage::default(),
             shortcut: DEFAULT_SHORTCUT.to_string(),
+            timeout_secs: 0,
         }
     }
 }
@@ -80,6 +85,11 @@ impl Settings {
                 chars,
                 limit: MAX_PROMPT_CHARS,
             });
+        }
+        if self.timeout_secs > MAX_TIMEOUT_SECS {
+            return Err(Error::InvalidInput(format!(
+                "the time-out is at most {MAX_TIMEOUT_SECS} seconds"
+            )));
         }
         self.shortcut = self.shortcut.trim().to_string();
         if self.shortcut.is_empty() {
@@ -182,6 +192,7 @@ mod tests {
             custom_prompt: "꿈을 시로 풀어 주세요.".into(),
             answer_language: AnswerLanguage::Ko,
             shortcut: "Alt+D".into(),
+            timeout_secs: 90,
         };
         SettingsStore::load(&p)
             .unwrap()

@@ -4,6 +4,8 @@
 mod crash;
 mod diary_commands;
 mod endpoint;
+mod interpret;
 mod keychain;
 mod recovery;
+mod sse_server;
 mod support;

@@ -8,7 +8,7 @@ use serde_json::Value;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use tauri::{App, Listener, WebviewWindow, WebviewWindowBuilder};
 
 pub struct TestApp {
     _app: App<MockRuntime>,
@@ -77,8 +77,63 @@ impl TestApp {
         .map(|b| b.deserialize::<Value>().expect("command answers JSON"))
     }
 
+    /// Records every `interpret:*` event from now on, as (name, payload), in arrival order.
+    pub fn record_interpret_events(&self) -> Events {
+        let events = Events::default();
+        for name in [
+            "interpret:delta",
+            "interpret:done",
+            "interpret:error",
+            "interpret:stopped",
+        ] {
+            let log = events.0.clone();
+            self._app.listen_any(name, move |e| {
+                let payload: Value = serde_json::from_str(e.payload()).expect("JSON payload");
+                log.lock().unwrap().push((name.to_string(), payload));
+            });
+        }
+        events
+    }
+
     pub fn ok(&self, cmd: &str, args: Value) -> Value {
         self.invoke(cmd, args)
             .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+}
+
+/// Events recorded by `record_interpret_events`.
+#[derive(Clone, Default)]
+pub struct Events(pub Arc<std::sync::Mutex<Vec<(String, Value)>>>);
+
+impl Events {
+    /// The events of one request, once its terminal event has arrived (panics after `within`).
+    pub fn wait_terminal(
+        &self,
+        request_id: u64,
+        within: std::time::Duration,
+    ) -> Vec<(String, Value)> {
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            let mine = self.of(request_id);
+            if mine.iter().any(|(n, _)| n != "interpret:delta") {
+                return mine;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "request {request_id} reached no terminal event within {within:?}; saw {} deltas",
+                mine.len()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+
+    pub fn of(&self, request_id: u64) -> Vec<(String, Value)> {
+        self.0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, p)| p["requestId"] == request_id)
+            .cloned()
+            .collect()
     }
 }

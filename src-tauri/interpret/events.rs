@@ -1,0 +1,107 @@
+//! Every `interpret:*` event name and payload, in one place: the runner produces them, the command
+//! layer emits them to the asking window, `ui/js/api.js` listens for the same names.
+
+use serde::Serialize;
+
+use crate::error::Error;
+
+pub const DELTA: &str = "interpret:delta";
+pub const DONE: &str = "interpret:done";
+pub const ERROR: &str = "interpret:error";
+pub const STOPPED: &str = "interpret:stopped";
+
+/// Token counts, when the provider reports them (`stream_options.include_usage`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Usage {
+    pub prompt_tokens: Option<u64>,
+    pub completion_tokens: Option<u64>,
+    pub total_tokens: Option<u64>,
+}
+
+/// One piece of the answer. `seq` counts from 0 without gaps within a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delta {
+    pub request_id: u64,
+    pub seq: u64,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Done {
+    pub request_id: u64,
+    /// The provider's `finish_reason` (`stop`, `length`, `content_filter`, …), or `answer_too_long`
+    /// when Haemong cut an answer that exceeded its size limit.
+    pub finish_reason: String,
+    /// The answer did not end on its own: `length`, `answer_too_long`.
+    pub truncated: bool,
+    pub usage: Option<Usage>,
+    /// The saved row; `None` if it could not be saved (for example, the entry was deleted).
+    pub interpretation_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Failed {
+    pub request_id: u64,
+    /// The stable name the UI translates (`key_rejected`, `cut_off`, `timeout`, …).
+    pub kind: String,
+    /// English fallback; never the key, the dream or the server's own words.
+    pub message: String,
+    pub interpretation_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stopped {
+    pub request_id: u64,
+    pub interpretation_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum InterpretEvent {
+    Delta(Delta),
+    Done(Done),
+    Error(Failed),
+    Stopped(Stopped),
+}
+
+impl InterpretEvent {
+    pub fn name(&self) -> &'static str {
+        match self {
+            InterpretEvent::Delta(_) => DELTA,
+            InterpretEvent::Done(_) => DONE,
+            InterpretEvent::Error(_) => ERROR,
+            InterpretEvent::Stopped(_) => STOPPED,
+        }
+    }
+
+    pub fn request_id(&self) -> u64 {
+        match self {
+            InterpretEvent::Delta(e) => e.request_id,
+            InterpretEvent::Done(e) => e.request_id,
+            InterpretEvent::Error(e) => e.request_id,
+            InterpretEvent::Stopped(e) => e.request_id,
+        }
+    }
+
+    pub fn is_terminal(&self) -> bool {
+        !matches!(self, InterpretEvent::Delta(_))
+    }
+
+    pub fn failed(
+        request_id: u64,
+        error: &Error,
+        interpretation_id: Option<i64>,
+    ) -> InterpretEvent {
+        InterpretEvent::Error(Failed {
+            request_id,
+            kind: error.kind().to_string(),
+            message: error.to_string(),
+            interpretation_id,
+        })
+    }
+}

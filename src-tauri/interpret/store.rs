@@ -1,0 +1,213 @@
+//! The `interpretations` table: one row per finished, stopped or failed interpretation, written
+//! once when the stream reaches its terminal state.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+
+use super::events::Usage;
+use crate::error::Result;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Complete,
+    Truncated,
+    Stopped,
+    Error,
+}
+
+impl Status {
+    fn as_str(self) -> &'static str {
+        match self {
+            Status::Complete => "complete",
+            Status::Truncated => "truncated",
+            Status::Stopped => "stopped",
+            Status::Error => "error",
+        }
+    }
+
+    fn parse(s: &str) -> Status {
+        match s {
+            "complete" => Status::Complete,
+            "truncated" => Status::Truncated,
+            "stopped" => Status::Stopped,
+            _ => Status::Error,
+        }
+    }
+}
+
+/// A saved interpretation, as the history shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Interpretation {
+    pub id: i64,
+    pub entry_id: Option<i64>,
+    pub style: String,
+    pub provider: String,
+    pub model: String,
+    pub text: String,
+    pub status: Status,
+    pub finish_reason: Option<String>,
+    pub error_kind: Option<String>,
+    pub usage: Option<Usage>,
+    pub started_at: i64,
+    pub finished_at: i64,
+}
+
+/// What is written at the end of a stream.
+#[derive(Debug, Clone)]
+pub struct NewInterpretation {
+    pub entry_id: Option<i64>,
+    /// The dream's text when there is no entry (ad hoc).
+    pub dream: Option<String>,
+    pub style: String,
+    pub provider: String,
+    pub model: String,
+    pub text: String,
+    pub status: Status,
+    pub finish_reason: Option<String>,
+    pub error_kind: Option<String>,
+    pub usage: Option<Usage>,
+    pub started_at: i64,
+    pub finished_at: i64,
+}
+
+/// Inserts the row. `Ok(None)` when its entry was deleted while the answer streamed: the
+/// interpretation of a deleted dream is not kept.
+pub fn insert(c: &Connection, n: &NewInterpretation) -> Result<Option<i64>> {
+    if let Some(entry) = n.entry_id {
+        let exists = c
+            .query_row("SELECT 1 FROM entries WHERE id = ?1", [entry], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if !exists {
+            return Ok(None);
+        }
+    }
+    let usage = n.usage.unwrap_or_default();
+    c.execute(
+        "INSERT INTO interpretations (entry_id, dream, style, provider, model, text, status,
+             finish_reason, error_kind, prompt_tokens, completion_tokens, total_tokens,
+             started_at, finished_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        params![
+            n.entry_id,
+            n.dream,
+            n.style,
+            n.provider,
+            n.model,
+            n.text,
+            n.status.as_str(),
+            n.finish_reason,
+            n.error_kind,
+            usage.prompt_tokens,
+            usage.completion_tokens,
+            usage.total_tokens,
+            n.started_at,
+            n.finished_at,
+        ],
+    )?;
+    Ok(Some(c.last_insert_rowid()))
+}
+
+const COLUMNS: &str = "id, entry_id, style, provider, model, text, status, finish_reason,
+    error_kind, prompt_tokens, completion_tokens, total_tokens, started_at, finished_at";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Interpretation> {
+    let usage = Usage {
+        prompt_tokens: r.get(9)?,
+        completion_tokens: r.get(10)?,
+        total_tokens: r.get(11)?,
+    };
+    Ok(Interpretation {
+        id: r.get(0)?,
+        entry_id: r.get(1)?,
+        style: r.get(2)?,
+        provider: r.get(3)?,
+        model: r.get(4)?,
+        text: r.get(5)?,
+        status: Status::parse(&r.get::<_, String>(6)?),
+        finish_reason: r.get(7)?,
+        error_kind: r.get(8)?,
+        usage: (usage != Usage::default()).then_some(usage),
+        started_at: r.get(12)?,
+        finished_at: r.get(13)?,
+    })
+}
+
+/// An entry's interpretations, newest first.
+pub fn for_entry(c: &Connection, entry_id: i64) -> Result<Vec<Interpretation>> {
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM interpretations WHERE entry_id = ?1 ORDER BY id DESC"
+    ))?;
+    let rows = st.query_map([entry_id], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn get(c: &Connection, id: i64) -> Result<Option<Interpretation>> {
+    Ok(c.query_row(
+        &format!("SELECT {COLUMNS} FROM interpretations WHERE id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diary::{repo, Diary, EntryInput};
+
+    fn row(entry_id: Option<i64>, text: &str, status: Status) -> NewInterpretation {
+        NewInterpretation {
+            entry_id,
+            dream: entry_id.is_none().then(|| "꿈".to_string()),
+            style: "traditional".into(),
+            provider: "openai".into(),
+            model: "m".into(),
+            text: text.into(),
+            status,
+            finish_reason: Some("stop".into()),
+            error_kind: None,
+            usage: None,
+            started_at: 1,
+            finished_at: 2,
+        }
+    }
+
+    #[test]
+    fn rows_round_trip_newest_first_and_go_with_their_entry() {
+        let diary = Diary::open_in_memory().unwrap();
+        diary
+            .call_blocking(|c| {
+                let e = repo::create(
+                    c,
+                    &EntryInput {
+                        body: "돼지꿈".into(),
+                        ..Default::default()
+                    },
+                )?;
+                let a = insert(c, &row(Some(e.id), "첫 해몽", Status::Complete))?.unwrap();
+                let b = insert(c, &row(Some(e.id), "부분", Status::Stopped))?.unwrap();
+                let adhoc = insert(c, &row(None, "ad hoc", Status::Complete))?.unwrap();
+                let list = for_entry(c, e.id)?;
+                assert_eq!(list.iter().map(|i| i.id).collect::<Vec<_>>(), vec![b, a]);
+                assert_eq!(list[0].status, Status::Stopped);
+                assert_eq!(list[1].text, "첫 해몽");
+                assert_eq!(get(c, adhoc)?.unwrap().entry_id, None);
+                repo::delete(c, e.id)?;
+                assert!(
+                    for_entry(c, e.id)?.is_empty(),
+                    "deleting the entry deletes them"
+                );
+                assert!(get(c, adhoc)?.is_some(), "ad-hoc rows stay");
+                assert_eq!(
+                    insert(c, &row(Some(e.id), "late", Status::Complete))?,
+                    None,
+                    "an answer for a deleted entry is not kept"
+                );
+                Ok(())
+            })
+            .unwrap();
+    }
+}
