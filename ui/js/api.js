@@ -22,6 +22,18 @@ export const api = {
   secretsStatus: (provider) => invoke('secrets_status', { provider }),
   secretsSetApiKey: (provider, key, sessionOnly = false) => invoke('secrets_set_api_key', { provider, key, sessionOnly }),
   secretsDeleteApiKey: (provider) => invoke('secrets_delete_api_key', { provider }),
+  interpretStart: (request) => invoke('interpret_start', { request }),
+  interpretStop: (requestId) => invoke('interpret_stop', { requestId }),
+  interpretHistory: (entryId) => invoke('interpret_history', { entryId }),
+  /**
+   * Calls `handler(kind, payload)` for this window's `interpret:*` events (`delta`, `done`, `error`,
+   * `stopped`). Resolves once every listener is registered, so no early delta is missed.
+   */
+  onInterpretEvent: (handler) => {
+    const w = tauri.webviewWindow.getCurrentWebviewWindow();
+    return Promise.all(['delta', 'done', 'error', 'stopped']
+      .map((kind) => w.listen(`interpret:${kind}`, (e) => handler(kind, e.payload))));
+  },
   /** Runs `handler` before the window closes (to flush the autosave), then lets it close. */
   onCloseRequested: (handler) => tauri.window.getCurrentWindow().onCloseRequested(handler),
 };

@@ -5,6 +5,7 @@ import { shortcutOf } from './ime.js';
 import { createList } from './diary/list.js';
 import { createEditor } from './diary/editor.js';
 import { createSettings, applyTheme } from './settings.js';
+import { createInterpretPanel } from './interpret/panel.js';
 import { toast, toastError } from './toast.js';
 
 const views = { diary: document.getElementById('view-diary'), settings: document.getElementById('view-settings') };
@@ -27,8 +28,10 @@ async function boot() {
   setLanguage(settings.language);
 
   let editor;
+  let panel;
   const list = createList({ onOpen: (id) => editor.open(id) });
-  editor = createEditor({ list });
+  editor = createEditor({ list, onEntry: (id) => panel?.showEntry(id) });
+  panel = await createInterpretPanel({ ensureSaved: () => editor.ensureSaved(), openSettings: () => show('settings') });
   createSettings(settings, info, presets);
 
   const q = (id) => document.querySelector(`[data-testid="${id}"]`);
@@ -40,9 +43,9 @@ async function boot() {
   document.addEventListener('keydown', (e) => {
     const action = shortcutOf(e, navigator.platform);
     if (!action || document.querySelector('dialog[open]')) return;
-    if (action === 'submit') return; // reserved for interpret (and the quick window)
     e.preventDefault();
     show('diary');
+    if (action === 'submit') panel.start();
     if (action === 'new') editor.newEntry();
     else if (action === 'save') editor.saveNow();
     else if (action === 'search') list.focusSearch();

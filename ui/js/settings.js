@@ -16,6 +16,7 @@ export function createSettings(initial, info, presets) {
     language: q('settings-language'), theme: q('settings-theme'), provider: q('settings-provider'),
     baseUrl: q('settings-base-url'), model: q('settings-model'), style: q('settings-style'),
     customPrompt: q('settings-custom-prompt'), answerLanguage: q('settings-answer-language'),
+    timeoutSecs: q('settings-timeout'),
   };
   const keyInput = q('settings-api-key');
   const keyStatus = q('settings-key-status');
@@ -67,7 +68,8 @@ export function createSettings(initial, info, presets) {
     q('about-data-dir').replaceChildren(before, path, after ?? '');
   }
 
-  const form = () => Object.fromEntries(Object.entries(f).map(([k, el]) => [k, el.value]));
+  const value = (el) => (el.type === 'number' ? Math.max(0, Math.min(3600, Math.round(Number(el.value) || 0))) : el.value);
+  const form = () => Object.fromEntries(Object.entries(f).map(([k, el]) => [k, value(el)]));
 
   // Saves `values` over what is saved; the form is refilled (with the normalised address, …)
   // only for a full save, so a language switch never discards other fields being edited.

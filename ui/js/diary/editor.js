@@ -7,7 +7,7 @@ import { Autosaver } from '../autosave.js';
 import { toast, toastError } from '../toast.js';
 import { confirmDialog } from '../confirm.js';
 
-export function createEditor({ list }) {
+export function createEditor({ list, onEntry = () => {} }) {
   const q = (id) => document.querySelector(`[data-testid="${id}"]`);
   const date = q('entry-date');
   const title = q('entry-title');
@@ -41,6 +41,7 @@ export function createEditor({ list }) {
     showState('saving');
     const entry = id === null ? await api.diaryCreate(input()) : await api.diaryUpdate(id, input());
     id = entry.id;
+    onEntry(id);
     savedAt = entry.updatedAt;
     lastError = null;
     list.select(id);
@@ -73,6 +74,7 @@ export function createEditor({ list }) {
     body.value = entry?.body ?? '';
     autosaver.reset();
     list.select(id);
+    onEntry(id);
     showState(id === null ? 'new' : 'saved');
   }
 
@@ -128,6 +130,13 @@ export function createEditor({ list }) {
       }
     },
     flush: () => autosaver.flush(),
+    /** Saves what is typed and answers `{ id }`, or null for an empty entry; throws if saving fails. */
+    async ensureSaved() {
+      if (isEmpty()) return null;
+      if (id === null || autosaver.dirty) autosaver.touch();
+      if (!(await autosaver.flush())) throw lastError;
+      return { id };
+    },
     /** A new, empty entry with the cursor in it: the app opens ready to write. */
     start() {
       fill(null);

@@ -1,0 +1,152 @@
+// End to end in the real window: a dream is interpreted by a local OpenAI-compatible server and the
+// answer grows in the pre-line panel delta by delta, byte-exact, in Korean and English; stop keeps
+// the partial text; a rejected key and a cut-off say so, translated, and keep what arrived.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startDriver, openApp, screenshot, sleep } from './harness.js';
+import { startSseServer, transcript } from './sse-server.js';
+
+const drivers = [];
+const servers = [];
+after(async () => { drivers.forEach((d) => d.stop()); await Promise.all(servers.map((s) => s.close())); });
+
+async function setup(lang) {
+  const server = await startSseServer();
+  servers.push(server);
+  const driver = await startDriver({ lang });
+  drivers.push(driver);
+  const s = await openApp(driver);
+  return { server, s };
+}
+
+/** Points the app at the local server; `model` picks the server's script. */
+function useModel(s, server, model) {
+  return s.exec(`return window.__TAURI__.core.invoke('settings_get').then((cur) =>
+    window.__TAURI__.core.invoke('settings_set', { settings: { ...cur, provider: 'custom', baseUrl: arguments[0], model: arguments[1] } }))
+    .then(() => true)`, [server.url, model]);
+}
+
+const state = (s) => s.attr('interpret-status', 'data-state');
+const output = (s) => s.prop('interpret-output', 'textContent');
+
+async function writeDream(s, text) {
+  await s.click('entry-new');
+  await s.exec(`const b = document.querySelector('[data-testid="entry-body"]'); b.focus();
+    document.execCommand('insertText', false, arguments[0]);`, [text]);
+}
+
+test('a Korean transcript streams into the panel byte-exact, then is saved in the history', async () => {
+  const { server, s } = await setup('ko_KR.UTF-8');
+  try {
+    const { expected } = transcript('openai-ko');
+    await useModel(s, server, 'transcript:openai-ko:80');
+    await writeDream(s, '돼지가 집으로 들어오는 꿈을 꾸었다. 아주 큰 돼지였다.');
+    await s.click('interpret-run');
+    await s.waitFor(async () => (await state(s)) === 'streaming', { what: 'streaming' });
+    assert.equal(await s.prop('interpret-stop', 'disabled'), false, 'stop is enabled while streaming');
+    // The first words show while the rest is still coming.
+    const partial = await s.waitFor(async () => { const t = await output(s); return t.length > 8 && t; }, { what: 'the first words' });
+    assert.equal(await state(s), 'streaming', 'text is shown before the stream ends');
+    assert.ok(expected.startsWith(partial), 'what is shown is the start of the answer');
+    await screenshot('interpret-streaming-ko');
+    await s.waitFor(async () => (await state(s)) === 'done', { what: 'the end', timeout: 20000 });
+    assert.equal(await output(s), expected, 'the panel shows exactly the model text');
+    assert.equal(await s.exec(`return getComputedStyle(document.querySelector('[data-testid="interpret-output"]')).whiteSpace`), 'pre-line');
+    assert.equal(await s.prop('interpret-stop', 'disabled'), true, 'stop is disabled when done');
+    await s.waitFor(async () => (await s.exec(`return document.querySelectorAll('[data-testid="interpret-history-item"]').length`)) === 1,
+      { what: 'the saved interpretation in the history' });
+    assert.equal(await s.exec(`return document.querySelector('[data-testid="interpret-history-item"] .history-text').textContent`), expected);
+    assert.equal(server.requests.length, 1);
+    assert.match(server.requests[0].body.messages[1].content, /돼지가 집으로/, 'the saved entry was sent');
+    assert.equal(server.requests[0].body.stream, true);
+    await screenshot('interpret-done-ko');
+  } finally {
+    await s.quit();
+  }
+});
+
+test('an English transcript split at every byte arrives byte-exact', async () => {
+  const { server, s } = await setup('en_US.UTF-8');
+  try {
+    const { expected } = transcript('openai-en');
+    await useModel(s, server, 'transcript:openai-en:bytes');
+    await writeDream(s, 'I was flying over a city at night.');
+    await s.click('interpret-run');
+    await s.waitFor(async () => (await state(s)) === 'done', { what: 'the end', timeout: 20000 });
+    assert.equal(await output(s), expected);
+    await screenshot('interpret-done-en');
+  } finally {
+    await s.quit();
+  }
+});
+
+test('stop mid-stream keeps the partial text, marked stopped, and closes the connection', async () => {
+  const { server, s } = await setup('en_US.UTF-8');
+  try {
+    await useModel(s, server, 'stall:Flying means freedom, and the city is your waking life');
+    await writeDream(s, 'Flying dream');
+    await s.click('interpret-run');
+    await s.waitFor(async () => (await output(s)) === 'Flying means freedom, and the city is your waking life', { what: 'both deltas' });
+    await s.click('interpret-stop');
+    await s.waitFor(async () => (await state(s)) === 'stopped', { what: 'stopped' });
+    assert.equal(await output(s), 'Flying means freedom, and the city is your waking life', 'the partial text stays');
+    await s.waitFor(async () => server.requests[0].hungUpAt !== null, { what: 'the server to see the hang-up' });
+    await s.waitFor(async () => (await s.exec(`return document.querySelector('[data-testid="interpret-history-item"]')?.dataset.status`)) === 'stopped',
+      { what: 'a stopped row in the history' });
+    assert.equal(await s.prop('interpret-run', 'disabled'), false, 'a new run can start');
+  } finally {
+    await s.quit();
+  }
+});
+
+test('a rejected key shows the translated key message with a way to settings', async () => {
+  const { server, s } = await setup('ko_KR.UTF-8');
+  try {
+    await useModel(s, server, 'status:401');
+    await writeDream(s, '이가 빠지는 꿈');
+    await s.click('interpret-run');
+    await s.waitFor(async () => (await state(s)) === 'error', { what: 'the error state' });
+    const msg = await s.prop('interpret-error', 'textContent');
+    assert.match(msg, /API 키를 거부했어요/, 'key rejected, in Korean');
+    assert.doesNotMatch(msg, /sk-e2e/, 'the server words are not repeated');
+    assert.equal(server.requests.length, 1, 'a 401 is not retried');
+    await screenshot('interpret-401-ko');
+    await s.click('interpret-open-settings');
+    await s.waitFor(async () => !(await s.exec(`return document.getElementById('view-settings').hidden`)), { what: 'the settings view' });
+  } finally {
+    await s.quit();
+  }
+});
+
+test('a cut-off says so and keeps the text', async () => {
+  const { server, s } = await setup('en_US.UTF-8');
+  try {
+    await useModel(s, server, 'cutoff:The snake is a symbol of');
+    await writeDream(s, 'A snake in the garden');
+    await s.click('interpret-run');
+    await s.waitFor(async () => (await state(s)) === 'error', { what: 'the error state' });
+    assert.match(await s.prop('interpret-error', 'textContent'), /cut off/);
+    assert.equal(await output(s), 'The snake is a symbol of', 'what arrived is kept');
+    await screenshot('interpret-cutoff-en');
+    const body = await s.prop('entry-body', 'value');
+    assert.equal(body, 'A snake in the garden', 'the dream itself is untouched');
+  } finally {
+    await s.quit();
+  }
+});
+
+test('the model output is shown as text, never as markup', async () => {
+  const { server, s } = await setup('en_US.UTF-8');
+  try {
+    await useModel(s, server, 'cutoff:<img src=x onerror="window.__pwned=1"><b>bold</b>');
+    await writeDream(s, 'markup');
+    await s.click('interpret-run');
+    await s.waitFor(async () => (await state(s)) === 'error', { what: 'the end' });
+    await sleep(200);
+    assert.equal(await output(s), '<img src=x onerror="window.__pwned=1"><b>bold</b>', 'shown literally');
+    assert.equal(await s.exec('return document.querySelector(\'[data-testid="interpret-output"]\').children.length'), 0, 'no elements');
+    assert.equal(await s.exec('return window.__pwned ?? null'), null, 'nothing ran');
+  } finally {
+    await s.quit();
+  }
+});
