@@ -49,5 +49,7 @@ bench: deps-test
 	$(CARGO) run --release --example bench_diary -- docs/bench-core.json $(CARGO_TARGET_DIR)/bench/diary.sqlite3
 	HAEMONG_BIN=$(CARGO_TARGET_DIR)/release/haemong HAEMONG_EMPTY_BIN=$(CARGO_TARGET_DIR)/release/haemong-bench-empty \
 	  bash scripts/with-session.sh node tests/bench/window.mjs docs/bench-window.json $(CARGO_TARGET_DIR)/bench/diary.sqlite3
-	node tests/bench/report.mjs docs/bench-core.json docs/bench-window.json > docs/bench.md
+	HAEMONG_BIN=$(CARGO_TARGET_DIR)/release/haemong \
+	  bash scripts/with-session.sh node tests/bench/stream.mjs docs/bench-stream.json
+	node tests/bench/report.mjs docs/bench-core.json docs/bench-window.json docs/bench-stream.json > docs/bench.md
 	@cat docs/bench.md

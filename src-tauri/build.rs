@@ -18,6 +18,7 @@ fn main() {
             "settings_set",
             "settings_providers",
             "settings_test",
+            "settings_models",
             "interpret_start",
             "interpret_stop",
             "interpret_history",

@@ -34,6 +34,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         settings::commands::settings_set,
         settings::commands::settings_providers,
         interpret::commands::settings_test,
+        interpret::commands::settings_models,
         interpret::commands::interpret_start,
         interpret::commands::interpret_stop,
         interpret::commands::interpret_history,

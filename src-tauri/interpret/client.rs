@@ -88,6 +88,39 @@ pub async fn check_endpoint(ep: &Endpoint) -> Result<CheckOk> {
     })
 }
 
+/// The model names the endpoint offers (`GET {base}/models`), sorted, at most `MAX_MODELS`; for the
+/// settings view's suggestions. A free-text model still works when this fails.
+pub async fn list_models(ep: &Endpoint) -> Result<Vec<String>> {
+    let mut req = http_client(Some(MODELS_TIMEOUT))?.get(format!("{}/models", ep.base_url));
+    if let Some(key) = &ep.key {
+        req = req.bearer_auth(key);
+    }
+    let resp = req.send().await.map_err(classify_transport)?;
+    let status = resp.status();
+    let body = resp.bytes().await.map_err(classify_transport)?;
+    if !status.is_success() {
+        return Err(classify_status(status.as_u16(), &body));
+    }
+    let json: serde_json::Value = serde_json::from_slice(&body)
+        .map_err(|_| Error::Upstream(Upstream::BadResponse, "the answer was not JSON".into()))?;
+    // OpenAI, OpenRouter, LM Studio and Ollama's /v1 all answer `{ "data": [{ "id": … }] }`.
+    let mut models: Vec<String> = json["data"]
+        .as_array()
+        .ok_or_else(|| Error::Upstream(Upstream::BadResponse, "no model list".into()))?
+        .iter()
+        .filter_map(|m| m["id"].as_str())
+        .filter(|id| !id.is_empty() && id.len() <= 200)
+        .map(str::to_string)
+        .collect();
+    models.sort();
+    models.dedup();
+    models.truncate(MAX_MODELS);
+    Ok(models)
+}
+
+pub const MAX_MODELS: usize = 1000;
+const MODELS_TIMEOUT: Duration = Duration::from_secs(8);
+
 /// Failures before an HTTP status: no server, TLS, time-outs.
 pub fn classify_transport(e: reqwest::Error) -> Error {
     let chain = error_chain(&e).to_ascii_lowercase();

@@ -7,6 +7,7 @@ use tauri::{Emitter, EventTarget, Runtime, State, WebviewWindow};
 use super::store::Interpretation;
 use super::{CheckOk, StartRequest, Started};
 use crate::error::Result;
+use crate::settings::Provider;
 use crate::state::AppState;
 
 /// Starts an interpretation of an entry (`entryId`) or of text (`content`); answers at once with
@@ -43,6 +44,17 @@ pub async fn interpret_history(
     entry_id: i64,
 ) -> Result<Vec<Interpretation>> {
     state.interpreter.history(entry_id).await
+}
+
+/// The models `provider`'s server at `base_url` offers, for suggestions while the form is edited.
+#[tauri::command]
+pub async fn settings_models(
+    state: State<'_, AppState>,
+    provider: Provider,
+    base_url: String,
+) -> Result<Vec<String>> {
+    let endpoint = super::endpoint_for(provider, &base_url, "", &state.secrets).await?;
+    super::list_models(&endpoint).await
 }
 
 /// Checks the saved endpoint, model and key with a one-token request.

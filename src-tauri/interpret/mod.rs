@@ -12,22 +12,39 @@ pub mod store;
 
 use crate::error::{Error, Result};
 use crate::secrets::Secrets;
-use crate::settings::Settings;
+use crate::settings::{Provider, Settings};
 
-pub use client::{check_endpoint, CheckOk, Endpoint};
+pub use client::{check_endpoint, list_models, CheckOk, Endpoint};
 pub use service::{Interpreter, StartRequest, Started};
 
 /// The endpoint the saved settings describe, with the provider's key from the keychain.
 pub async fn endpoint_from(settings: &Settings, secrets: &Secrets) -> Result<Endpoint> {
+    endpoint_for(
+        settings.provider,
+        &settings.base_url,
+        &settings.model,
+        secrets,
+    )
+    .await
+}
+
+/// The endpoint for `provider` at `base_url` (normalised here), with its key from the keychain.
+pub async fn endpoint_for(
+    provider: Provider,
+    base_url: &str,
+    model: &str,
+    secrets: &Secrets,
+) -> Result<Endpoint> {
+    let base_url = crate::settings::normalize_base_url(base_url)?;
     let secrets = secrets.clone();
-    let provider = settings.provider.id();
-    let key = tokio::task::spawn_blocking(move || secrets.key(provider))
+    let id = provider.id();
+    let key = tokio::task::spawn_blocking(move || secrets.key(id))
         .await
         .map_err(|e| Error::Internal(format!("keychain task failed: {e}")))??;
     Ok(Endpoint {
-        base_url: settings.base_url.clone(),
-        model: settings.model.clone(),
+        base_url,
+        model: model.to_string(),
         key,
-        local: settings.provider.preset().local,
+        local: provider.preset().local,
     })
 }

@@ -155,6 +155,7 @@ impl Interpreter {
             self.diary.clone(),
             self.running.clone(),
         );
+        let secrets = secrets.clone();
         tokio::spawn(async move {
             let mut row = row;
             let mut seq = 0u64;
@@ -187,6 +188,10 @@ impl Interpreter {
                 Outcome::Failed(e) => {
                     row.status = Status::Error;
                     row.error_kind = Some(e.kind().to_string());
+                    if e.kind() == "key_rejected" {
+                        // Perhaps changed in another program: read it afresh next time.
+                        secrets.forget(&row.provider);
+                    }
                 }
             }
             // A failure before any text leaves nothing worth keeping in the history.

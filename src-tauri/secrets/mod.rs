@@ -129,6 +129,11 @@ pub struct KeyStatus {
 pub struct Secrets {
     keychain: Arc<dyn SecretStore>,
     session: Arc<SessionStore>,
+    /// What the keychain answered per provider. A Secret Service lookup opens a D-Bus session
+    /// with a key exchange (tens of milliseconds); the click on "interpret" should not wait for it
+    /// every time. Changed only through `set`/`delete`, and dropped by `forget` when a server
+    /// rejects the key (it may have been changed in another program).
+    cache: Arc<Mutex<HashMap<String, Option<String>>>>,
 }
 
 impl Secrets {
@@ -136,6 +141,7 @@ impl Secrets {
         Secrets {
             keychain,
             session: Arc::new(SessionStore::default()),
+            cache: Arc::default(),
         }
     }
 
@@ -147,6 +153,7 @@ impl Secrets {
     pub fn set(&self, provider: &str, key: &str, session_only: bool) -> Result<KeyStatus> {
         let provider = check_provider(provider)?;
         let key = check_key(key)?;
+        self.forget(provider);
         if session_only {
             self.session.set(provider, key)?;
         } else {
@@ -159,6 +166,7 @@ impl Secrets {
 
     pub fn delete(&self, provider: &str) -> Result<KeyStatus> {
         let provider = check_provider(provider)?;
+        self.forget(provider);
         self.session.delete(provider)?;
         self.keychain.delete(provider)?;
         self.status(provider)
@@ -187,10 +195,25 @@ impl Secrets {
     /// The key itself, for the backend's own requests only; no command returns it.
     pub fn key(&self, provider: &str) -> Result<Option<String>> {
         let provider = check_provider(provider)?;
-        match self.session.get(provider)? {
-            Some(k) => Ok(Some(k)),
-            None => self.keychain.get(provider),
+        if let Some(k) = self.session.get(provider)? {
+            return Ok(Some(k));
         }
+        if let Some(known) = self.cached().get(provider) {
+            return Ok(known.clone());
+        }
+        let key = self.keychain.get(provider)?;
+        self.cached().insert(provider.to_string(), key.clone());
+        Ok(key)
+    }
+
+    /// Drops what is remembered of `provider`'s key; the next `key` asks the keychain again.
+    pub fn forget(&self, provider: &str) {
+        self.cached().remove(provider);
+    }
+
+    fn cached(&self) -> std::sync::MutexGuard<'_, HashMap<String, Option<String>>> {
+        // Only a cache: after a panic elsewhere it is still a map of answers the keychain gave.
+        self.cache.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -292,6 +315,54 @@ mod tests {
         let st = s.set("openai", "sk-CANARY-123", false).unwrap();
         let json = serde_json::to_string(&st).unwrap();
         assert!(!json.contains("CANARY"), "{json}");
+    }
+
+    /// A store that counts reads, to see what the cache spares.
+    #[derive(Default)]
+    struct Counting {
+        inner: SessionStore,
+        reads: std::sync::atomic::AtomicUsize,
+    }
+
+    impl SecretStore for Counting {
+        fn get(&self, provider: &str) -> Result<Option<String>> {
+            self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            self.inner.get(provider)
+        }
+        fn set(&self, provider: &str, key: &str) -> Result<()> {
+            self.inner.set(provider, key)
+        }
+        fn delete(&self, provider: &str) -> Result<()> {
+            self.inner.delete(provider)
+        }
+    }
+
+    #[test]
+    fn the_key_is_read_from_the_keychain_once_until_it_changes() {
+        let store = Arc::new(Counting::default());
+        let s = Secrets::new(store.clone());
+        let reads = || store.reads.load(std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(s.key("ollama").unwrap(), None);
+        assert_eq!(s.key("ollama").unwrap(), None);
+        assert_eq!(reads(), 1, "an absent key is remembered too");
+        s.set("ollama", "sk-1", false).unwrap();
+        let after_set = reads();
+        assert_eq!(
+            s.key("ollama").unwrap().as_deref(),
+            Some("sk-1"),
+            "set replaces it"
+        );
+        assert_eq!(s.key("ollama").unwrap().as_deref(), Some("sk-1"));
+        assert_eq!(reads(), after_set + 1, "read once after the change");
+        s.delete("ollama").unwrap();
+        assert_eq!(s.key("ollama").unwrap(), None, "delete forgets it");
+        store.inner.set("ollama", "sk-elsewhere").unwrap();
+        s.forget("ollama");
+        assert_eq!(
+            s.key("ollama").unwrap().as_deref(),
+            Some("sk-elsewhere"),
+            "forget asks the keychain again"
+        );
     }
 
     #[test]

@@ -88,7 +88,9 @@ async function fakeEndpoint() {
     req.on('end', () => {
       requests.push({ url: req.url, auth: req.headers.authorization ?? '', body });
       res.setHeader('content-type', 'application/json');
-      if (req.headers.authorization === 'Bearer sk-wrong-key') {
+      if (req.method === 'GET' && req.url === '/v1/models') {
+        res.end(JSON.stringify({ object: 'list', data: [{ id: 'dream-model-2' }, { id: 'dream-model-1' }] }));
+      } else if (req.headers.authorization === 'Bearer sk-wrong-key') {
         res.statusCode = 401;
         res.end(JSON.stringify({ error: { message: 'Incorrect API key provided: sk-wro***key', code: 'invalid_api_key' } }));
       } else {
@@ -112,6 +114,10 @@ test('the connection check says OK with the model, and "key rejected" for a 401,
     await s.type('settings-base-url', endpoint.url);
     await s.clear('settings-model');
     await s.type('settings-model', 'dream-model');
+    // The server's model list becomes the field's suggestions.
+    await s.waitFor(async () => (await s.exec(`return [...document.querySelectorAll('[data-testid="settings-model-suggestions"] option')].map((o) => o.value).join()`)) === 'dream-model-1,dream-model-2',
+      { what: 'model suggestions from GET /models' });
+    assert.ok(endpoint.requests.some((r) => r.url === '/v1/models'), 'the list was asked at /v1/models');
     await s.type('settings-api-key', 'sk-good-key');
     await s.click('settings-test');
     await s.waitFor(async () => (await s.attr('settings-test-result', 'data-state')) === 'ok', { what: 'the check to pass' });

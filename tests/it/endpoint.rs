@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use haemong_lib::interpret::{check_endpoint, Endpoint};
+use haemong_lib::interpret::{check_endpoint, list_models, Endpoint};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -169,4 +169,33 @@ async fn no_server_is_offline_and_tls_to_a_plain_server_is_a_tls_error() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), "tls", "{err}");
+}
+
+#[tokio::test]
+async fn the_model_list_is_read_sorted_with_the_key() {
+    let (url, seen) = server(
+        200,
+        r#"{"object":"list","data":[{"id":"qwen2.5:7b","object":"model"},{"id":"llama3.1","object":"model"},{"id":""}]}"#,
+    )
+    .await;
+    let models = list_models(&endpoint(&url, Some("sk-models-1")))
+        .await
+        .unwrap();
+    assert_eq!(
+        models,
+        vec!["llama3.1", "qwen2.5:7b"],
+        "sorted, empty ids dropped"
+    );
+    let req = seen.lock().unwrap()[0].clone();
+    assert!(req.starts_with("GET /v1/models "), "{req}");
+    assert!(req.contains("authorization: Bearer sk-models-1"), "{req}");
+
+    let (url, _) = server(401, r#"{"error":{"code":"invalid_api_key"}}"#).await;
+    let err = list_models(&endpoint(&url, None)).await.unwrap_err();
+    assert_eq!(err.kind(), "key_rejected");
+    let (url, _) = server(200, "<html>").await;
+    assert_eq!(
+        list_models(&endpoint(&url, None)).await.unwrap_err().kind(),
+        "bad_response"
+    );
 }

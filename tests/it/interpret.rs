@@ -408,6 +408,21 @@ fn rate_limits_honour_retry_after() {
         "waited {gap:?}, Retry-After said 1 s"
     );
 
+    // Without Retry-After, the back-off decides.
+    let r = rig(
+        vec![
+            Reply::error(429, r#"{"error":{"code":"rate_limit_exceeded"}}"#),
+            Reply::stream(by_event(&sse(&["곧 온 답"], Some("stop"), true))),
+        ],
+        0,
+    );
+    let (text, end, _) = r.run(json!({ "content": "꿈" }));
+    assert_eq!(
+        (text.as_str(), end.as_str()),
+        ("곧 온 답", "interpret:done")
+    );
+    assert_eq!(r.server.requests().len(), 2, "one retry after a plain 429");
+
     // Too long a wait is not sat through: the user is told.
     let r = rig(
         vec![

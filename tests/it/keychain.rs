@@ -5,6 +5,7 @@
 use std::process::Command;
 use std::sync::Arc;
 
+use crate::sse_server::{by_event, sse, Reply, Server};
 use haemong_lib::secrets::{Keychain, SecretStore, Secrets};
 use haemong_lib::AppState;
 use serde_json::json;
@@ -220,6 +221,47 @@ fn the_canary_key_appears_in_no_response_and_no_file() {
     .unwrap();
     call("diary_list", json!({})).unwrap();
     call("diary_search", json!({ "query": CANARY })).unwrap();
+
+    // Interpretations with the key: one rejected by a server that quotes the key back, one
+    // streamed; their events and saved rows must not hold it either.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(Server::start(vec![
+        Reply::error(
+            401,
+            &format!(r#"{{"error":{{"message":"Incorrect API key provided: {CANARY}","code":"invalid_api_key"}}}}"#),
+        ),
+        Reply::stream(by_event(&sse(&["키 없는 ", "해몽"], Some("stop"), true))),
+    ]));
+    let events = app.record_interpret_events();
+    call(
+        "settings_set",
+        json!({ "settings": { "provider": "openai", "baseUrl": server.base_url, "model": "m" } }),
+    )
+    .unwrap();
+    let entry = call("diary_create", json!({ "input": { "body": "꿈" } })).unwrap()["id"].clone();
+    for _ in 0..2 {
+        let id = call(
+            "interpret_start",
+            json!({ "request": { "entryId": entry } }),
+        )
+        .unwrap()["requestId"]
+            .as_u64()
+            .unwrap();
+        events.wait_terminal(id, std::time::Duration::from_secs(20));
+    }
+    call("interpret_history", json!({ "entryId": entry })).unwrap();
+    let requests = server.requests();
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some(format!("Bearer {CANARY}")),
+        "the key was really sent to the server"
+    );
+    for (name, payload) in events.0.lock().unwrap().iter() {
+        assert!(
+            !payload.to_string().contains("CANARY"),
+            "{name} holds the key: {payload}"
+        );
+    }
 
     for a in &answers {
         assert!(!a.contains("CANARY"), "a command answer holds the key: {a}");

@@ -19,6 +19,7 @@ export const api = {
   settingsSet: (settings) => invoke('settings_set', { settings }),
   settingsProviders: () => invoke('settings_providers'),
   settingsTest: () => invoke('settings_test'),
+  settingsModels: (provider, baseUrl) => invoke('settings_models', { provider, baseUrl }),
   secretsStatus: (provider) => invoke('secrets_status', { provider }),
   secretsSetApiKey: (provider, key, sessionOnly = false) => invoke('secrets_set_api_key', { provider, key, sessionOnly }),
   secretsDeleteApiKey: (provider) => invoke('secrets_delete_api_key', { provider }),

@@ -59,6 +59,26 @@ export function createSettings(initial, info, presets) {
     showKey();
   }
 
+  // Model suggestions from the server's own list; asked once per provider and address, quietly:
+  // a server that does not answer simply offers none, and any typed model still works.
+  const suggestions = q('settings-model-suggestions');
+  let suggestedFor = '';
+  async function suggestModels() {
+    const provider = f.provider.value;
+    const baseUrl = f.baseUrl.value.trim();
+    const key = `${provider} ${baseUrl}`;
+    if (!baseUrl || key === suggestedFor) return;
+    suggestedFor = key;
+    let models = [];
+    try {
+      models = await api.settingsModels(provider, baseUrl);
+    } catch {
+      suggestedFor = ''; // try again next time (the server may have been started meanwhile)
+    }
+    if (key !== `${f.provider.value} ${f.baseUrl.value.trim()}`) return; // the form moved on
+    suggestions.replaceChildren(...models.map((m) => { const o = document.createElement('option'); o.value = m; return o; }));
+  }
+
   function renderAbout() {
     q('about-version').textContent = t('settings.version', { version: info.version });
     const path = document.createElement('code');
@@ -114,8 +134,10 @@ export function createSettings(initial, info, presets) {
     // Keep a model the user typed; replace one that was only the previous preset's default.
     if (!f.model.value || f.model.value === before?.defaultModel) f.model.value = p.defaultModel;
     showProvider();
-    refreshKey();
+    refreshKey().then(suggestModels);
   });
+  f.baseUrl.addEventListener('change', suggestModels);
+  f.model.addEventListener('focus', suggestModels);
   f.style.addEventListener('change', showProvider);
   q('settings-save').addEventListener('click', save);
   const testResult = q('settings-test-result');
