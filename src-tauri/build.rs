@@ -8,6 +8,7 @@ fn main() {
             "diary_get",
             "diary_list",
             "diary_search",
+            "diary_file_quick",
             "secrets_set_api_key",
             "secrets_delete_api_key",
             "secrets_status",
@@ -22,6 +23,10 @@ fn main() {
             "interpret_start",
             "interpret_stop",
             "interpret_history",
+            "tray_close_plan",
+            "tray_close_main",
+            "tray_open_main",
+            "tray_shortcut_status",
         ]),
     ))
     .expect("failed to run tauri-build");

@@ -15,6 +15,8 @@ pub enum Error {
     InvalidInput(String),
     #[error("entry {0} does not exist")]
     NotFound(i64),
+    #[error("interpretation {0} does not exist or is already in the diary")]
+    InterpretationNotFound(i64),
     #[error("a newer search replaced this one")]
     Superseded,
     #[error("database error: {0}")]
@@ -49,6 +51,7 @@ impl Error {
             Error::TooLong { .. } => "too_long",
             Error::InvalidInput(_) => "invalid_input",
             Error::NotFound(_) => "not_found",
+            Error::InterpretationNotFound(_) => "interpretation_not_found",
             Error::Superseded => "superseded",
             Error::Database(e) if is_busy(e) => "database_busy",
             Error::Database(_) | Error::Migration(_) => "database",

@@ -1,5 +1,8 @@
-//! Every `interpret:*` event name and payload, in one place: the runner produces them, the command
-//! layer emits them to the asking window, `ui/js/api.js` listens for the same names.
+//! Every event the backend sends to a window, with its name and payload, in one place. `ui/js/api.js`
+//! is the one place on the other side that knows the same names.
+//!
+//! `interpret:*` go only to the window that started the stream; `diary:changed` to every window
+//! (the quick window filed an entry); `app:*` to the main window (tray menu and shortcut actions).
 
 use serde::Serialize;
 
@@ -9,6 +12,26 @@ pub const DELTA: &str = "interpret:delta";
 pub const DONE: &str = "interpret:done";
 pub const ERROR: &str = "interpret:error";
 pub const STOPPED: &str = "interpret:stopped";
+/// An entry was created or changed by another window: `{ entryId }`.
+pub const DIARY_CHANGED: &str = "diary:changed";
+/// The tray asks the main window to open an entry (`{ entryId }`), start a new one, show a view
+/// (`{ view }`), or save and quit.
+pub const APP_OPEN_ENTRY: &str = "app:open-entry";
+pub const APP_NEW_ENTRY: &str = "app:new-entry";
+pub const APP_SHOW_VIEW: &str = "app:show-view";
+pub const APP_QUIT_REQUESTED: &str = "app:quit-requested";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryChanged {
+    pub entry_id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShowView {
+    pub view: String,
+}
 
 /// Token counts, when the provider reports them (`stream_options.include_usage`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]

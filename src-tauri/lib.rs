@@ -3,11 +3,13 @@
 pub mod app;
 pub mod diary;
 pub mod error;
+pub mod events;
 pub mod fsutil;
 pub mod interpret;
 pub mod secrets;
 pub mod settings;
 pub mod state;
+pub mod tray;
 
 use tauri::{Manager, Runtime};
 
@@ -27,6 +29,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         diary::commands::diary_get,
         diary::commands::diary_list,
         diary::commands::diary_search,
+        diary::commands::diary_file_quick,
         secrets::commands::secrets_set_api_key,
         secrets::commands::secrets_delete_api_key,
         secrets::commands::secrets_status,
@@ -38,6 +41,10 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         interpret::commands::interpret_start,
         interpret::commands::interpret_stop,
         interpret::commands::interpret_history,
+        tray::commands::tray_close_plan,
+        tray::commands::tray_close_main,
+        tray::commands::tray_open_main,
+        tray::commands::tray_shortcut_status,
     ]
 }
 
@@ -48,13 +55,33 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             let path = app.path();
             let paths = Paths::new(&path.app_data_dir()?, &path.app_config_dir()?);
             app.manage(AppState::init(paths));
+            tray::window::setup(app.handle())?;
             Ok(())
         })
         .invoke_handler(invoke_handler())
 }
 
 pub fn run() {
-    builder(tauri::Builder::default())
+    // First: a second launch hands over to the running app and exits before it opens the diary.
+    let mut b = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Err(e) = tray::window::show_main(app) {
+                log::error!("could not show the diary window: {e}");
+            }
+        }))
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                // Where and how big, never whether: the quick window starts hidden.
+                .with_state_flags(
+                    tauri_plugin_window_state::StateFlags::all()
+                        - tauri_plugin_window_state::StateFlags::VISIBLE,
+                )
+                .build(),
+        );
+    if tray::shortcuts_supported(|k| std::env::var(k).ok()) {
+        b = b.plugin(tauri_plugin_global_shortcut::Builder::new().build());
+    }
+    builder(b)
         .run(tauri::generate_context!("tauri.conf.json"))
         .expect("error while running Haemong");
 }

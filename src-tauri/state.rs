@@ -9,6 +9,7 @@ use crate::diary::Diary;
 use crate::interpret::Interpreter;
 use crate::secrets::Secrets;
 use crate::settings::SettingsStore;
+use crate::tray::ShortcutStatus;
 
 pub struct AppState {
     pub diary: Diary,
@@ -16,6 +17,8 @@ pub struct AppState {
     pub secrets: Secrets,
     pub interpreter: Interpreter,
     pub paths: Paths,
+    /// How registering the quick window's global shortcut went, for the settings view.
+    pub shortcut: Mutex<ShortcutStatus>,
     /// Things the user must be told once the window is up (a diary moved aside, …).
     pub notices: Mutex<Vec<Notice>>,
 }
@@ -87,9 +90,11 @@ impl AppState {
         };
         let interpreter =
             Interpreter::new(diary.clone()).expect("the HTTP client builds with rustls");
+        let shortcut = Mutex::new(ShortcutStatus::new("unsupported", &settings.get().shortcut));
         AppState {
             diary,
             interpreter,
+            shortcut,
             settings: Arc::new(settings),
             secrets,
             paths,

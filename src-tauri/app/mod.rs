@@ -38,6 +38,8 @@ pub struct AppInfo {
     pub version: &'static str,
     pub data_dir: String,
     pub diary_file: String,
+    /// The quick window's shortcut when the user has not chosen one (settings' "Default").
+    pub default_shortcut: &'static str,
 }
 
 pub fn info(state: &AppState) -> AppInfo {
@@ -45,6 +47,7 @@ pub fn info(state: &AppState) -> AppInfo {
         version: env!("CARGO_PKG_VERSION"),
         data_dir: state.paths.data_dir.display().to_string(),
         diary_file: state.paths.diary_file.display().to_string(),
+        default_shortcut: crate::settings::DEFAULT_SHORTCUT,
     }
 }
 

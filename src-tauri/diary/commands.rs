@@ -1,9 +1,10 @@
 //! Thin async commands over the diary core; SQLite runs on the blocking pool (see `Diary::call`).
 
-use tauri::State;
+use tauri::{AppHandle, Emitter, Runtime, State};
 
 use super::{repo, Entry, EntryInput, EntrySummary};
 use crate::error::Result;
+use crate::events::{EntryChanged, DIARY_CHANGED};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -46,4 +47,21 @@ pub async fn diary_search(
     limit: Option<u32>,
 ) -> Result<Vec<EntrySummary>> {
     state.diary.search_latest(query, limit.unwrap_or(100)).await
+}
+
+/// Files a dream from the quick window as a new entry, with its interpretation when given, and tells
+/// every window (the diary's list updates at once).
+#[tauri::command]
+pub async fn diary_file_quick<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    input: EntryInput,
+    interpretation_id: Option<i64>,
+) -> Result<Entry> {
+    let entry = state
+        .diary
+        .call(move |c| crate::interpret::store::file_into_diary(c, &input, interpretation_id))
+        .await?;
+    let _ = app.emit(DIARY_CHANGED, EntryChanged { entry_id: entry.id });
+    Ok(entry)
 }

@@ -34,7 +34,7 @@ pub(crate) fn summary_columns() -> String {
     format!("id, night, title, substr(body, 1, {EXCERPT_CHARS}), updated_at")
 }
 
-pub fn create(conn: &mut Connection, input: &EntryInput) -> Result<Entry> {
+pub fn create(conn: &Connection, input: &EntryInput) -> Result<Entry> {
     let (night, title, body) = input.validated(&today_local())?;
     let now = now_ms();
     let id = conn

@@ -19,7 +19,7 @@ pub async fn interpret_start<R: Runtime>(
     request: StartRequest,
 ) -> Result<Started> {
     let target = EventTarget::webview_window(window.label());
-    let sink = Arc::new(move |ev: super::events::InterpretEvent| {
+    let sink = Arc::new(move |ev: crate::events::InterpretEvent| {
         if let Err(e) = window.emit_to(target.clone(), ev.name(), &ev) {
             log::error!("could not emit {}: {e}", ev.name());
         }

@@ -5,8 +5,8 @@
 use serde_json::Value;
 
 use super::client::classify_status;
-use super::events::Usage;
 use crate::error::{Error, Upstream};
+use crate::events::Usage;
 
 /// What one event says.
 #[derive(Debug, Default, PartialEq, Eq)]

@@ -4,7 +4,6 @@
 pub mod client;
 pub mod commands;
 pub mod delta;
-pub mod events;
 pub mod prompt;
 pub mod runner;
 pub mod service;

@@ -10,8 +10,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::client::{classify_status, classify_transport, Endpoint};
 use super::delta;
-use super::events::Usage;
 use crate::error::{Error, Upstream};
+use crate::events::Usage;
 
 /// How long to wait and how hard to try.
 #[derive(Debug, Clone)]

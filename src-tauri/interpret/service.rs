@@ -9,12 +9,12 @@ use std::sync::{Arc, Mutex};
 use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 
-use super::events::{Delta, Done, InterpretEvent, Stopped};
 use super::prompt;
 use super::runner::{self, Limits, Outcome, ANSWER_TOO_LONG};
 use super::store::{self, NewInterpretation, Status};
 use crate::diary::{now_ms, repo, Diary};
 use crate::error::{Error, Result};
+use crate::events::{Delta, Done, InterpretEvent, Stopped};
 use crate::secrets::Secrets;
 use crate::settings::{Settings, Style};
 

@@ -4,8 +4,9 @@
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
-use super::events::Usage;
+use crate::diary::{repo, Entry, EntryInput};
 use crate::error::Result;
+use crate::events::Usage;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -135,6 +136,30 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Interpretation> {
     })
 }
 
+/// Files a dream written outside the diary (the quick window) as a new entry, together with its
+/// ad-hoc interpretation when there is one: both or neither, in one transaction.
+pub fn file_into_diary(
+    c: &mut Connection,
+    input: &EntryInput,
+    interpretation_id: Option<i64>,
+) -> Result<Entry> {
+    let tx = c.transaction()?;
+    let entry = repo::create(&tx, input)?;
+    if let Some(id) = interpretation_id {
+        let moved = tx.execute(
+            "UPDATE interpretations SET entry_id = ?2, dream = NULL
+             WHERE id = ?1 AND entry_id IS NULL",
+            params![id, entry.id],
+        )?;
+        if moved == 0 {
+            // Unknown, or already filed (a second click): nothing is created twice.
+            return Err(crate::error::Error::InterpretationNotFound(id));
+        }
+    }
+    tx.commit()?;
+    Ok(entry)
+}
+
 /// An entry's interpretations, newest first.
 pub fn for_entry(c: &Connection, entry_id: i64) -> Result<Vec<Interpretation>> {
     let mut st = c.prepare_cached(&format!(
@@ -156,7 +181,7 @@ pub fn get(c: &Connection, id: i64) -> Result<Option<Interpretation>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diary::{repo, Diary, EntryInput};
+    use crate::diary::Diary;
 
     fn row(entry_id: Option<i64>, text: &str, status: Status) -> NewInterpretation {
         NewInterpretation {
@@ -206,6 +231,27 @@ mod tests {
                     None,
                     "an answer for a deleted entry is not kept"
                 );
+                let input = EntryInput {
+                    body: "빠른 창에서 쓴 꿈".into(),
+                    ..Default::default()
+                };
+                let filed = file_into_diary(c, &input, Some(adhoc))?;
+                let moved = get(c, adhoc)?.unwrap();
+                assert_eq!(
+                    moved.entry_id,
+                    Some(filed.id),
+                    "the interpretation goes with it"
+                );
+                assert_eq!(for_entry(c, filed.id)?.len(), 1);
+                let count = |c: &Connection| -> rusqlite::Result<i64> {
+                    c.query_row("SELECT count(*) FROM entries", [], |r| r.get(0))
+                };
+                let before = count(c)?;
+                assert!(
+                    file_into_diary(c, &input, Some(adhoc)).is_err(),
+                    "filing twice is refused"
+                );
+                assert_eq!(count(c)?, before, "and creates no second entry");
                 Ok(())
             })
             .unwrap();

@@ -1,6 +1,6 @@
 //! Thin commands over the settings store; the file write runs on the blocking pool.
 
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 use super::Settings;
 use crate::error::Result;
@@ -11,9 +11,17 @@ pub async fn settings_get(state: State<'_, AppState>) -> Result<Settings> {
     Ok(state.settings.get())
 }
 
+/// Saves the settings; the tray's language and the global shortcut follow at once.
 #[tauri::command]
-pub async fn settings_set(state: State<'_, AppState>, settings: Settings) -> Result<Settings> {
-    state.settings.save(settings).await
+pub async fn settings_set<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    settings: Settings,
+) -> Result<Settings> {
+    let before = state.settings.get();
+    let saved = state.settings.save(settings).await?;
+    crate::tray::window::settings_changed(&app, &before, &saved);
+    Ok(saved)
 }
 
 /// The provider presets (base URL, default model, whether a key is needed), from Rust's one list.

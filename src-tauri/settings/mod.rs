@@ -51,6 +51,8 @@ pub struct Settings {
     /// Seconds to wait for the server's first byte and between chunks; 0 = the provider's default
     /// (120 s for servers on this computer, 60 s otherwise).
     pub timeout_secs: u32,
+    /// The one-time "Haemong keeps running in the tray" notice was shown.
+    pub close_notice_seen: bool,
 }
 
 impl Default for Settings {
@@ -67,6 +69,7 @@ impl Default for Settings {
             answer_language: AnswerLanguage::default(),
             shortcut: DEFAULT_SHORTCUT.to_string(),
             timeout_secs: 0,
+            close_notice_seen: false,
         }
     }
 }
@@ -193,6 +196,7 @@ mod tests {
             answer_language: AnswerLanguage::Ko,
             shortcut: "Alt+D".into(),
             timeout_secs: 90,
+            close_notice_seen: true,
         };
         SettingsStore::load(&p)
             .unwrap()

@@ -91,6 +91,17 @@ export class Session {
     if (all) return (await this.cmd('POST', '/elements', { using, value })).map((e) => e[ELEMENT]);
     return (await this.cmd("POST", "/element", { using, value }))[ELEMENT];
   }
+  /** Makes the window whose page URL ends with `page` (`quick.html`, or `/` for the diary) current. */
+  async switchToPage(page, { timeout = 10000 } = {}) {
+    return this.waitFor(async () => {
+      for (const handle of await this.cmd('GET', '/window/handles')) {
+        await this.cmd('POST', '/window', { handle });
+        const href = await this.exec('return location.href');
+        if (page === '/' ? !href.includes('.html') : href.endsWith(page)) return handle;
+      }
+      return false;
+    }, { timeout, what: `a window showing ${page}` });
+  }
   async click(testid) { await this.cmd('POST', `/element/${await this.el(testid)}/click`, {}); }
   async clickEl(id) { await this.cmd('POST', `/element/${id}/click`, {}); }
   async type(testid, text) { await this.cmd('POST', `/element/${await this.el(testid)}/value`, { text }); }

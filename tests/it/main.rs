@@ -9,3 +9,4 @@ mod keychain;
 mod recovery;
 mod sse_server;
 mod support;
+mod tray;

@@ -77,6 +77,10 @@ impl TestApp {
         .map(|b| b.deserialize::<Value>().expect("command answers JSON"))
     }
 
+    pub fn handle(&self) -> tauri::AppHandle<MockRuntime> {
+        self._app.handle().clone()
+    }
+
     /// Records every `interpret:*` event from now on, as (name, payload), in arrival order.
     pub fn record_interpret_events(&self) -> Events {
         let events = Events::default();

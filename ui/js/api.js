@@ -15,6 +15,7 @@ export const api = {
   diaryGet: (id) => invoke('diary_get', { id }),
   diaryList: (limit, offset) => invoke('diary_list', { limit, offset }),
   diarySearch: (query, limit) => invoke('diary_search', { query, limit }),
+  diaryFileQuick: (input, interpretationId) => invoke('diary_file_quick', { input, interpretationId }),
   settingsGet: () => invoke('settings_get'),
   settingsSet: (settings) => invoke('settings_set', { settings }),
   settingsProviders: () => invoke('settings_providers'),
@@ -35,6 +36,20 @@ export const api = {
     return Promise.all(['delta', 'done', 'error', 'stopped']
       .map((kind) => w.listen(`interpret:${kind}`, (e) => handler(kind, e.payload))));
   },
+  trayClosePlan: () => invoke('tray_close_plan'),
+  trayCloseMain: (quit) => invoke('tray_close_main', { quit }),
+  trayOpenMain: (view = null, entryId = null) => invoke('tray_open_main', { view, entryId }),
+  trayShortcutStatus: () => invoke('tray_shortcut_status'),
+  /**
+   * Calls `handler(name, payload)` for what other windows and the tray ask of this one:
+   * `diary:changed`, `app:open-entry`, `app:new-entry`, `app:show-view`, `app:quit-requested`.
+   */
+  onAppEvent: (handler) => {
+    const w = tauri.webviewWindow.getCurrentWebviewWindow();
+    return Promise.all(['diary:changed', 'app:open-entry', 'app:new-entry', 'app:show-view', 'app:quit-requested']
+      .map((name) => w.listen(name, (e) => handler(name, e.payload))));
+  },
+  hideWindow: () => tauri.window.getCurrentWindow().hide(),
   /** Runs `handler` before the window closes (to flush the autosave), then lets it close. */
   onCloseRequested: (handler) => tauri.window.getCurrentWindow().onCloseRequested(handler),
 };

@@ -4,11 +4,9 @@
 import { api } from './api.js';
 import { t, tError, setLanguage, onLanguageChange } from './locale.js';
 import { toast, toastError } from './toast.js';
+import { applyTheme } from './theme.js';
+import { acceleratorFromEvent, displayAccelerator } from './accelerator.js';
 
-export function applyTheme(theme) {
-  if (theme === 'light' || theme === 'dark') document.documentElement.dataset.theme = theme;
-  else delete document.documentElement.dataset.theme;
-}
 
 export function createSettings(initial, info, presets) {
   const q = (id) => document.querySelector(`[data-testid="${id}"]`);
@@ -16,7 +14,7 @@ export function createSettings(initial, info, presets) {
     language: q('settings-language'), theme: q('settings-theme'), provider: q('settings-provider'),
     baseUrl: q('settings-base-url'), model: q('settings-model'), style: q('settings-style'),
     customPrompt: q('settings-custom-prompt'), answerLanguage: q('settings-answer-language'),
-    timeoutSecs: q('settings-timeout'),
+    timeoutSecs: q('settings-timeout'), shortcut: q('settings-shortcut'),
   };
   const keyInput = q('settings-api-key');
   const keyStatus = q('settings-key-status');
@@ -28,6 +26,7 @@ export function createSettings(initial, info, presets) {
 
   function fill(s) {
     for (const [k, el] of Object.entries(f)) el.value = s[k] ?? '';
+    setShortcut(s.shortcut);
     shownProvider = s.provider;
     showProvider();
   }
@@ -79,6 +78,38 @@ export function createSettings(initial, info, presets) {
     suggestions.replaceChildren(...models.map((m) => { const o = document.createElement('option'); o.value = m; return o; }));
   }
 
+  // The quick window's shortcut: press the keys in the field; it is saved and registered at once.
+  const shortcutStatus = q('settings-shortcut-status');
+  let shortcut = { state: 'unsupported', shortcut: '' };
+  function setShortcut(accel) {
+    f.shortcut.dataset.accel = accel ?? '';
+    f.shortcut.value = displayAccelerator(accel, navigator.platform);
+  }
+  function showShortcut() {
+    shortcutStatus.dataset.state = shortcut.state;
+    shortcutStatus.textContent = t(`settings.shortcut.${shortcut.state}`, { shortcut: displayAccelerator(shortcut.shortcut, navigator.platform) });
+  }
+  async function refreshShortcut() {
+    try { shortcut = await api.trayShortcutStatus(); } catch { /* keep the last one */ }
+    showShortcut();
+  }
+  async function saveShortcut(accel) {
+    setShortcut(accel);
+    try {
+      await saveSettings({ shortcut: accel });
+    } catch (err) {
+      toastError(tError(err));
+    }
+    await refreshShortcut();
+  }
+  f.shortcut.addEventListener('keydown', (e) => {
+    if (['Tab', 'Escape'].includes(e.key) && !e.ctrlKey && !e.metaKey && !e.altKey) return;
+    e.preventDefault();
+    const accel = acceleratorFromEvent(e, navigator.platform);
+    if (accel) saveShortcut(accel);
+  });
+  q('settings-shortcut-reset').addEventListener('click', () => saveShortcut(info.defaultShortcut));
+
   function renderAbout() {
     q('about-version').textContent = t('settings.version', { version: info.version });
     const path = document.createElement('code');
@@ -88,7 +119,7 @@ export function createSettings(initial, info, presets) {
     q('about-data-dir').replaceChildren(before, path, after ?? '');
   }
 
-  const value = (el) => (el.type === 'number' ? Math.max(0, Math.min(3600, Math.round(Number(el.value) || 0))) : el.value);
+  const value = (el) => (el.dataset.accel !== undefined ? el.dataset.accel : el.type === 'number' ? Math.max(0, Math.min(3600, Math.round(Number(el.value) || 0))) : el.value);
   const form = () => Object.fromEntries(Object.entries(f).map(([k, el]) => [k, value(el)]));
 
   // Saves `values` over what is saved; the form is refilled (with the normalised address, …)
@@ -167,8 +198,9 @@ export function createSettings(initial, info, presets) {
       toastError(tError(err));
     }
   });
-  onLanguageChange(() => { renderAbout(); showProvider(); showKey(); });
+  onLanguageChange(() => { renderAbout(); showProvider(); showKey(); showShortcut(); });
   fill(current);
   renderAbout();
   refreshKey();
+  refreshShortcut();
 }

@@ -130,6 +130,7 @@ export function createEditor({ list, onEntry = () => {} }) {
       }
     },
     flush: () => autosaver.flush(),
+    currentId: () => id,
     /** Saves what is typed and answers `{ id }`, or null for an empty entry; throws if saving fails. */
     async ensureSaved() {
       if (isEmpty()) return null;
