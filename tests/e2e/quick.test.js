@@ -179,3 +179,22 @@ test('the shortcut is chosen by pressing it; one taken by another program is rep
     await s.quit();
   }
 });
+
+test('the diary window opens where and as large as it was left', async () => {
+  const { driver, s } = await setup('en_US.UTF-8');
+  let again;
+  try {
+    await s.cmd('POST', '/window/rect', { width: 860, height: 600, x: 60, y: 30 });
+    await s.waitFor(async () => (await s.cmd('GET', '/window/rect')).width === 860, { what: 'the resize' });
+    await s.exec('window.__TAURI__.window.getCurrentWindow().close(); return true;');
+    await s.waitFor(() => {
+      try { execFileSync('pgrep', ['-f', '-x', process.env.HAEMONG_BIN]); return false; } catch { return true; }
+    }, { what: 'the app to quit (no tray here)' });
+    await s.quit();
+    again = await openApp(driver);
+    const rect = await again.cmd('GET', '/window/rect');
+    assert.deepEqual(rect, { x: 60, y: 30, width: 860, height: 600 }, 'size and position restored');
+  } finally {
+    await again?.quit();
+  }
+});
