@@ -7,7 +7,7 @@ BIN_DEBUG := $(CARGO_TARGET_DIR)/debug/haemong
 # Screenshots and e2e logs go under the clone's target/ for people to look at.
 ARTIFACTS := $(CURDIR)/target/e2e
 
-.PHONY: run test deps deps-test build fmt-check clippy rust-test ui-test e2e bench
+.PHONY: run test deps deps-test build fmt-check clippy rust-test ui-test e2e bench soak
 
 run: deps
 	$(CARGO) run --bin haemong
@@ -53,3 +53,7 @@ bench: deps-test
 	  bash scripts/with-session.sh node tests/bench/stream.mjs docs/bench-stream.json
 	node tests/bench/report.mjs docs/bench-core.json docs/bench-window.json docs/bench-stream.json > docs/bench.md
 	@cat docs/bench.md
+
+# The long crash run: 200 SIGKILLs while writing, 200 while streaming and saving (CI runs 50 and 20).
+soak: deps-test
+	HAEMONG_CRASH_CYCLES=200 HAEMONG_SOAK_CYCLES=200 bash scripts/with-session.sh $(CARGO) test --test it crash:: -- --nocapture

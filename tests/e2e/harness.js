@@ -70,10 +70,13 @@ async function wd(base, method, path, body) {
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
-/** Opens the app in a new WebDriver session (no browserName: tauri-driver picks WebKitWebDriver). */
-export async function openApp(driver) {
+/**
+ * Opens the app in a new WebDriver session (no browserName: tauri-driver picks WebKitWebDriver).
+ * `application` replaces the binary (a wrapper script, say).
+ */
+export async function openApp(driver, { application = BIN } = {}) {
   const value = await wd(driver.base, 'POST', '/session', {
-    capabilities: { alwaysMatch: { 'tauri:options': { application: BIN } } },
+    capabilities: { alwaysMatch: { 'tauri:options': { application } } },
   });
   const s = new Session(driver.base, value.sessionId);
   await s.waitFor(() => s.exec('return document.readyState === "complete" && !!document.querySelector(".save-state[data-state]") && document.querySelector(".save-state").textContent !== ""'));

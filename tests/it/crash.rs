@@ -166,3 +166,196 @@ fn acknowledged_entries_survive_sigkill() {
         acked.len()
     );
 }
+
+const STREAM_CHILD_ENV: &str = "HAEMONG_CRASH_STREAM_DB";
+
+#[test]
+#[ignore = "the child process of interpretations_and_autosaves_survive_sigkill_mid_stream"]
+fn crash_child_streamer() {
+    use std::sync::Arc;
+
+    use haemong_lib::events::InterpretEvent;
+    use haemong_lib::interpret::{Interpreter, StartRequest};
+    use haemong_lib::settings::{Provider, Settings};
+
+    use crate::sse_server::{by_event, transcript, Reply, Server, Step};
+
+    let Some(db) = std::env::var_os(STREAM_CHILD_ENV) else {
+        return;
+    };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let diary = Diary::open(Path::new(&db)).expect("child opens").diary;
+    let (body, _) = transcript("openai-ko");
+    let mut steps = Vec::new();
+    for c in by_event(&body) {
+        steps.push(Step::Send(c));
+        steps.push(Step::Sleep(Duration::from_millis(1)));
+    }
+    let server = rt.block_on(Server::start(vec![Reply {
+        steps,
+        ..Reply::stream(vec![])
+    }]));
+    let settings = Settings {
+        provider: Provider::Custom,
+        base_url: server.base_url.clone(),
+        model: "m".into(),
+        ..Settings::default()
+    };
+    let interpreter = Interpreter::new(diary.clone()).unwrap();
+    let secrets = crate::support::no_keychain();
+    // Autosaves keep going on another thread while the answers stream and are saved.
+    let writer = {
+        let diary = diary.clone();
+        std::thread::spawn(move || {
+            let start: u64 = std::env::var("HAEMONG_CRASH_START")
+                .unwrap()
+                .parse()
+                .unwrap();
+            for n in start.. {
+                let e = diary
+                    .call_blocking(|c| {
+                        repo::create(
+                            c,
+                            &EntryInput {
+                                night: Some("2026-11-28".into()),
+                                title: format!("entry {n}"),
+                                body: body_for(n, n.wrapping_mul(2_654_435_761)),
+                            },
+                        )
+                    })
+                    .expect("child writes");
+                println!("ack {} {n}", e.id);
+            }
+        })
+    };
+    rt.block_on(async {
+        loop {
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+            let sink = Arc::new(move |ev: InterpretEvent| {
+                if let InterpretEvent::Done(d) = ev {
+                    let _ = tx.send(d.interpretation_id);
+                }
+            });
+            let request = StartRequest {
+                content: Some("돼지꿈".into()),
+                ..Default::default()
+            };
+            interpreter
+                .start(settings.clone(), &secrets, request, sink)
+                .await
+                .expect("starts");
+            if let Some(Some(id)) = rx.recv().await {
+                println!("saved {id}");
+            }
+        }
+    });
+    writer.join().unwrap();
+}
+
+#[test]
+fn interpretations_and_autosaves_survive_sigkill_mid_stream() {
+    let cycles: u32 = std::env::var("HAEMONG_SOAK_CYCLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    eprintln!("stream crash test seed {seed}, {cycles} cycles");
+    let mut rng = XorShift(seed);
+    let (_, expected) = crate::sse_server::transcript("openai-ko");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("diary.sqlite3");
+    let exe = std::env::current_exe().unwrap();
+    let mut acked: BTreeMap<i64, u64> = BTreeMap::new();
+    let mut saved: Vec<i64> = Vec::new();
+    let mut next_n = 0u64;
+    for cycle in 0..cycles {
+        let mut child = Command::new(&exe)
+            .args([
+                "--ignored",
+                "--exact",
+                "crash::crash_child_streamer",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(STREAM_CHILD_ENV, &db)
+            .env("HAEMONG_CRASH_START", next_n.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let (mut acks, mut saves) = (Vec::new(), Vec::new());
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if let Some((_, ack)) = line.split_once("ack ") {
+                    let mut p = ack.split_whitespace().map(|v| v.parse::<i64>().unwrap());
+                    acks.push((p.next().unwrap(), p.next().unwrap() as u64));
+                } else if let Some((_, id)) = line.split_once("saved ") {
+                    saves.push(id.trim().parse::<i64>().unwrap());
+                }
+            }
+            (acks, saves)
+        });
+        // Long enough to be mid-stream or mid-save most of the time.
+        let delay = Duration::from_millis(50 + rng.next() % 400);
+        std::thread::sleep(delay);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let (acks, saves) = reader.join().unwrap();
+        for (id, n) in acks {
+            acked.insert(id, n);
+            next_n = next_n.max(n + 1);
+        }
+        saved.extend(saves);
+
+        let opened = Diary::open(&db).unwrap_or_else(|e| panic!("cycle {cycle}: reopens: {e}"));
+        assert!(
+            opened.moved_aside.is_none(),
+            "cycle {cycle}: never judged corrupt"
+        );
+        opened
+            .diary
+            .call_blocking(|c| {
+                let check: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+                assert_eq!(check, "ok", "cycle {cycle}: integrity_check");
+                for (&id, &n) in &acked {
+                    let e = repo::get(c, id)
+                        .unwrap_or_else(|e| panic!("cycle {cycle}: entry {id} lost: {e}"));
+                    assert_eq!(e.title, format!("entry {n}"), "cycle {cycle}: entry {id}");
+                }
+                let mut st = c.prepare("SELECT id, status, text FROM interpretations")?;
+                let rows: Vec<(i64, String, String)> = st
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for (id, status, text) in &rows {
+                    assert_eq!(
+                        status, "complete",
+                        "cycle {cycle}: row {id} is a finished one"
+                    );
+                    assert_eq!(
+                        text, &expected,
+                        "cycle {cycle}: row {id} holds the whole answer"
+                    );
+                }
+                for id in &saved {
+                    assert!(
+                        rows.iter().any(|(r, _, _)| r == id),
+                        "cycle {cycle}: acknowledged interpretation {id} lost"
+                    );
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
+    assert!(
+        !saved.is_empty() && acked.len() as u32 > cycles,
+        "the child streamed and wrote ({} interpretations, {} entries)",
+        saved.len(),
+        acked.len()
+    );
+}

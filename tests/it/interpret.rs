@@ -591,3 +591,56 @@ fn an_endless_answer_is_cut_at_the_size_limit() {
         text.len()
     );
 }
+
+#[test]
+fn a_huge_error_body_is_not_read_whole() {
+    // 100 MB of error page; the client reads at most 64 KB of it and hangs up.
+    let mut reply = Reply::error(400, "{\"error\":");
+    let mb = vec![b'x'; 1 << 20];
+    reply.steps.extend((0..100).map(|_| Step::Send(mb.clone())));
+    let r = rig(vec![reply], 0);
+    let started = Instant::now();
+    let (_, end, err) = r.run(json!({ "content": "꿈" }));
+    assert_eq!(
+        (end.as_str(), err["kind"].as_str()),
+        ("interpret:error", Some("bad_response"))
+    );
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while r.server.requests()[0].hung_up.is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "the client hung up instead of reading 100 MB"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "answered in {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn twenty_interpretations_at_once_all_arrive_whole() {
+    let (body, expected) = transcript("openai-ko");
+    let mut steps = Vec::new();
+    for c in by_event(&body) {
+        steps.push(Step::Send(c));
+        steps.push(Step::Sleep(Duration::from_millis(5)));
+    }
+    let reply = Reply {
+        steps,
+        ..Reply::stream(vec![])
+    };
+    let r = rig(vec![reply], 0);
+    let entry = r.entry("스무 번 묻는 꿈");
+    let ids: Vec<u64> = (0..20)
+        .map(|_| r.start(json!({ "entryId": entry })))
+        .collect();
+    for id in ids {
+        let (text, end, _) = check_sequence(&r.events.wait_terminal(id, WAIT));
+        assert_eq!(end, "interpret:done", "request {id}");
+        assert_eq!(text, expected, "request {id} is whole and in order");
+    }
+    assert_eq!(r.history(entry).len(), 20, "each saved its own row");
+}

@@ -7,6 +7,7 @@ mod endpoint;
 mod interpret;
 mod keychain;
 mod recovery;
+mod security;
 mod sse_server;
 mod support;
 mod tray;

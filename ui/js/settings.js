@@ -6,6 +6,7 @@ import { t, tError, setLanguage, onLanguageChange } from './locale.js';
 import { toast, toastError } from './toast.js';
 import { applyTheme } from './theme.js';
 import { acceleratorFromEvent, displayAccelerator } from './accelerator.js';
+import { isLoopback } from './net.js';
 
 
 export function createSettings(initial, info, presets) {
@@ -59,14 +60,16 @@ export function createSettings(initial, info, presets) {
   }
 
   // Model suggestions from the server's own list; asked once per provider and address, quietly:
-  // a server that does not answer simply offers none, and any typed model still works.
+  // a server that does not answer simply offers none, and any typed model still works. A server on
+  // this computer is asked as soon as it is chosen; a remote one only once the user tests the
+  // connection, so merely looking at the settings sends nothing anywhere.
   const suggestions = q('settings-model-suggestions');
   let suggestedFor = '';
-  async function suggestModels() {
+  async function suggestModels({ remoteToo = false } = {}) {
     const provider = f.provider.value;
     const baseUrl = f.baseUrl.value.trim();
     const key = `${provider} ${baseUrl}`;
-    if (!baseUrl || key === suggestedFor) return;
+    if (!baseUrl || key === suggestedFor || !(remoteToo || isLoopback(baseUrl))) return;
     suggestedFor = key;
     let models = [];
     try {
@@ -165,10 +168,10 @@ export function createSettings(initial, info, presets) {
     // Keep a model the user typed; replace one that was only the previous preset's default.
     if (!f.model.value || f.model.value === before?.defaultModel) f.model.value = p.defaultModel;
     showProvider();
-    refreshKey().then(suggestModels);
+    refreshKey().then(() => suggestModels());
   });
-  f.baseUrl.addEventListener('change', suggestModels);
-  f.model.addEventListener('focus', suggestModels);
+  f.baseUrl.addEventListener('change', () => suggestModels());
+  f.model.addEventListener('focus', () => suggestModels());
   f.style.addEventListener('change', showProvider);
   q('settings-save').addEventListener('click', save);
   const testResult = q('settings-test-result');
@@ -181,6 +184,7 @@ export function createSettings(initial, info, presets) {
       const ok = await api.settingsTest();
       testResult.dataset.state = 'ok';
       testResult.textContent = t('settings.testOk', { model: ok.model });
+      suggestModels({ remoteToo: true });
     } catch (err) {
       testResult.dataset.state = 'error';
       testResult.textContent = tError(err);
