@@ -7,7 +7,7 @@ BIN_DEBUG := $(CARGO_TARGET_DIR)/debug/haemong
 # Screenshots and e2e logs go under the clone's target/ for people to look at.
 ARTIFACTS := $(CURDIR)/target/e2e
 
-.PHONY: run test deps deps-test build fmt-check clippy rust-test ui-test e2e bench soak
+.PHONY: run test deps deps-test build fmt-check clippy deny rust-test ui-test e2e bench soak
 
 run: deps
 	$(CARGO) run --bin haemong
@@ -21,7 +21,7 @@ deps-test:
 build: deps
 	$(CARGO) build --bin haemong
 
-test: deps-test fmt-check clippy rust-test ui-test e2e
+test: deps-test fmt-check clippy deny rust-test ui-test e2e
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -29,6 +29,10 @@ fmt-check:
 
 clippy:
 	$(CARGO) clippy --all-targets -- -D warnings
+
+# Licenses, banned crates (OpenSSL), sources; offline. Advisories need GitHub: release workflow.
+deny:
+	$(CARGO) deny --offline check licenses bans sources
 
 # Under a private D-Bus session with gnome-keyring: the keychain tests use the real Secret Service.
 rust-test:

@@ -54,4 +54,9 @@ if [ "$what" = test ] || [ "$what" = bench ]; then
     echo "install-deps: installing tauri-driver"
     cargo install tauri-driver --locked --version '^2' >/dev/null
   fi
+  # cargo-deny checks licenses, banned crates and sources (deny.toml).
+  if ! cargo deny --version >/dev/null 2>&1; then
+    echo "install-deps: installing cargo-deny"
+    cargo install cargo-deny --locked --version '^0.20' >/dev/null
+  fi
 fi
