@@ -7,7 +7,7 @@ BIN_DEBUG := $(CARGO_TARGET_DIR)/debug/haemong
 # Screenshots and e2e logs go under the clone's target/ for people to look at.
 ARTIFACTS := $(CURDIR)/target/e2e
 
-.PHONY: run test deps deps-test build fmt-check clippy deny rust-test ui-test e2e bench soak
+.PHONY: run test deps deps-test build fmt-check clippy deny rust-test ui-test e2e bench soak fuzz fuzz-smoke
 
 run: deps
 	$(CARGO) run --bin haemong
@@ -21,7 +21,7 @@ deps-test:
 build: deps
 	$(CARGO) build --bin haemong
 
-test: deps-test fmt-check clippy deny rust-test ui-test e2e
+test: deps-test fmt-check clippy deny rust-test ui-test e2e fuzz-smoke
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -61,3 +61,18 @@ bench: deps-test
 # The long crash run: 200 SIGKILLs while writing, 200 while streaming and saving (CI runs 50 and 20).
 soak: deps-test
 	HAEMONG_CRASH_CYCLES=200 HAEMONG_SOAK_CYCLES=200 bash scripts/with-session.sh $(CARGO) test --test it crash:: -- --nocapture
+
+# Coverage-guided fuzzing (cargo-fuzz, libFuzzer) of the SSE stream parser and the settings file.
+# No sanitizer: stable Rust, and the targets check for panics and broken invariants. Its own target
+# folder, since fuzz builds use other compiler flags.
+FUZZ_TARGET_DIR ?= $(HOME)/.cache/haemong/fuzz-target
+FUZZ_SECONDS ?= 300
+FUZZ_TARGETS = sse_stream settings_file
+fuzz: deps-test
+	for t in $(FUZZ_TARGETS); do \
+	  CARGO_TARGET_DIR=$(FUZZ_TARGET_DIR) $(CARGO) fuzz run -s none -O $$t -- -max_total_time=$(FUZZ_SECONDS) || exit 1; \
+	done
+
+# What CI runs: a short run of each target (a crash fails the build; the input is in fuzz/artifacts/).
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=15

@@ -54,6 +54,11 @@ if [ "$what" = test ] || [ "$what" = bench ]; then
     echo "install-deps: installing tauri-driver"
     cargo install tauri-driver --locked --version '^2' >/dev/null
   fi
+  # cargo-fuzz runs the fuzz targets (fuzz/) on stable Rust, without a sanitizer.
+  if ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "install-deps: installing cargo-fuzz"
+    cargo install cargo-fuzz --locked --version '^0.13' >/dev/null
+  fi
   # cargo-deny checks licenses, banned crates and sources (deny.toml).
   if ! cargo deny --version >/dev/null 2>&1; then
     echo "install-deps: installing cargo-deny"

@@ -255,6 +255,21 @@ fn byte_events(
     .eventsource()
 }
 
+/// A whole body (as it came off the network, in `chunks`) framed and parsed exactly as the runner
+/// does, up to the first error. For the fuzz targets (`fuzz/`) and the tests; the runner streams.
+pub async fn parse_body(chunks: Vec<Vec<u8>>) -> Result<Vec<delta::Parsed>, Error> {
+    let body = stream::iter(chunks.into_iter().map(|c| Ok(bytes::Bytes::from(c))));
+    let mut events = Box::pin(byte_events(body, usize::MAX));
+    let mut parsed = Vec::new();
+    while let Some(ev) = events.next().await {
+        let ev = ev.map_err(|_| {
+            Error::Upstream(Upstream::BadResponse, "not valid server-sent events".into())
+        })?;
+        parsed.push(delta::parse(&ev.event, &ev.data)?);
+    }
+    Ok(parsed)
+}
+
 /// Sends the request, retrying transient failures while nothing has been shown yet.
 /// `Ok(None)` means cancelled.
 async fn connect(
@@ -423,12 +438,8 @@ mod tests {
 
     /// Feeds `chunks` through the same framing the runner uses.
     async fn frame(chunks: Vec<Vec<u8>>) -> (String, Option<String>, bool) {
-        let body = stream::iter(chunks.into_iter().map(|c| Ok(bytes::Bytes::from(c))));
-        let mut events = Box::pin(byte_events(body, usize::MAX));
         let (mut text, mut finish, mut done) = (String::new(), None, false);
-        while let Some(ev) = events.next().await {
-            let ev = ev.expect("valid framing");
-            let p = delta::parse(&ev.event, &ev.data).expect("valid event");
+        for p in parse_body(chunks).await.expect("a valid body") {
             text.extend(p.text);
             finish = p.finish_reason.or(finish);
             done |= p.done;
