@@ -7,7 +7,7 @@ BIN_DEBUG := $(CARGO_TARGET_DIR)/debug/haemong
 # Screenshots and e2e logs go under the clone's target/ for people to look at.
 ARTIFACTS := $(CURDIR)/target/e2e
 
-.PHONY: run test deps deps-test build fmt-check clippy deny rust-test ui-test e2e bench soak fuzz fuzz-smoke
+.PHONY: package package-test run test deps deps-test build fmt-check clippy deny rust-test ui-test e2e bench soak fuzz fuzz-smoke
 
 run: deps
 	$(CARGO) run --bin haemong
@@ -48,14 +48,15 @@ e2e:
 	HAEMONG_BIN=$(BIN_DEBUG) HAEMONG_ARTIFACTS=$(ARTIFACTS) \
 	  bash scripts/with-session.sh node --test tests/e2e/
 
-bench: deps-test
+bench: deps-test package
 	$(CARGO) build --release --bins
+	node tests/bench/sizes.mjs docs/bench-sizes.json $(CARGO_TARGET_DIR)
 	$(CARGO) run --release --example bench_diary -- docs/bench-core.json $(CARGO_TARGET_DIR)/bench/diary.sqlite3
 	HAEMONG_BIN=$(CARGO_TARGET_DIR)/release/haemong HAEMONG_EMPTY_BIN=$(CARGO_TARGET_DIR)/release/haemong-bench-empty \
 	  bash scripts/with-session.sh node tests/bench/window.mjs docs/bench-window.json $(CARGO_TARGET_DIR)/bench/diary.sqlite3
 	HAEMONG_BIN=$(CARGO_TARGET_DIR)/release/haemong \
 	  bash scripts/with-session.sh node tests/bench/stream.mjs docs/bench-stream.json
-	node tests/bench/report.mjs docs/bench-core.json docs/bench-window.json docs/bench-stream.json > docs/bench.md
+	node tests/bench/report.mjs docs/bench-core.json docs/bench-window.json docs/bench-stream.json docs/bench-sizes.json > docs/bench.md
 	@cat docs/bench.md
 
 # The long crash run: 200 SIGKILLs while writing, 200 while streaming and saving (CI runs 50 and 20).
@@ -76,3 +77,13 @@ fuzz: deps-test
 # What CI runs: a short run of each target (a crash fails the build; the input is in fuzz/artifacts/).
 fuzz-smoke:
 	$(MAKE) fuzz FUZZ_SECONDS=15
+
+# Release bundles for Linux with the Tauri 2 CLI (pinned to 2.x): .deb and .rpm. The AppImage needs
+# tools downloaded at build time and is built by the release workflow (docs/release.md).
+package: deps
+	@$(CARGO) tauri --version >/dev/null 2>&1 || $(CARGO) install tauri-cli --version '^2' --locked
+	$(CARGO) tauri build --bundles deb,rpm
+
+# Installs the .deb, uses the installed app under Xvfb, removes it (scripts/package-test.sh).
+package-test: package deps-test
+	bash scripts/package-test.sh

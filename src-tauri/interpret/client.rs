@@ -54,7 +54,7 @@ pub async fn check_endpoint(ep: &Endpoint) -> Result<CheckOk> {
             "no model is set".into(),
         ));
     }
-    let mut req = http_client(Some(CHECK_TIMEOUT))?
+    let req = http_client(Some(CHECK_TIMEOUT))?
         .post(format!("{}/chat/completions", ep.base_url))
         .json(&serde_json::json!({
             "model": ep.model,
@@ -62,17 +62,7 @@ pub async fn check_endpoint(ep: &Endpoint) -> Result<CheckOk> {
             "max_tokens": 1,
             "stream": false,
         }));
-    if let Some(key) = &ep.key {
-        req = req.bearer_auth(key);
-    }
-    let resp = req.send().await.map_err(classify_transport)?;
-    let status = resp.status();
-    let body = resp.bytes().await.map_err(classify_transport)?;
-    if !status.is_success() {
-        return Err(classify_status(status.as_u16(), &body));
-    }
-    let json: serde_json::Value = serde_json::from_slice(&body)
-        .map_err(|_| Error::Upstream(Upstream::BadResponse, "the answer was not JSON".into()))?;
+    let json = send_for_json(ep, req).await?;
     if json.get("choices").is_none() {
         return Err(Error::Upstream(
             Upstream::BadResponse,
@@ -91,18 +81,8 @@ pub async fn check_endpoint(ep: &Endpoint) -> Result<CheckOk> {
 /// The model names the endpoint offers (`GET {base}/models`), sorted, at most `MAX_MODELS`; for the
 /// settings view's suggestions. A free-text model still works when this fails.
 pub async fn list_models(ep: &Endpoint) -> Result<Vec<String>> {
-    let mut req = http_client(Some(MODELS_TIMEOUT))?.get(format!("{}/models", ep.base_url));
-    if let Some(key) = &ep.key {
-        req = req.bearer_auth(key);
-    }
-    let resp = req.send().await.map_err(classify_transport)?;
-    let status = resp.status();
-    let body = resp.bytes().await.map_err(classify_transport)?;
-    if !status.is_success() {
-        return Err(classify_status(status.as_u16(), &body));
-    }
-    let json: serde_json::Value = serde_json::from_slice(&body)
-        .map_err(|_| Error::Upstream(Upstream::BadResponse, "the answer was not JSON".into()))?;
+    let req = http_client(Some(MODELS_TIMEOUT))?.get(format!("{}/models", ep.base_url));
+    let json = send_for_json(ep, req).await?;
     // OpenAI, OpenRouter, LM Studio and Ollama's /v1 all answer `{ "data": [{ "id": … }] }`.
     let mut models: Vec<String> = json["data"]
         .as_array()
@@ -119,6 +99,24 @@ pub async fn list_models(ep: &Endpoint) -> Result<Vec<String>> {
 }
 
 pub const MAX_MODELS: usize = 1000;
+
+/// Sends a short request with the key and reads the JSON answer, or the failure class.
+async fn send_for_json(
+    ep: &Endpoint,
+    mut req: reqwest::RequestBuilder,
+) -> Result<serde_json::Value> {
+    if let Some(key) = &ep.key {
+        req = req.bearer_auth(key);
+    }
+    let resp = req.send().await.map_err(classify_transport)?;
+    let status = resp.status();
+    let body = resp.bytes().await.map_err(classify_transport)?;
+    if !status.is_success() {
+        return Err(classify_status(status.as_u16(), &body));
+    }
+    serde_json::from_slice(&body)
+        .map_err(|_| Error::Upstream(Upstream::BadResponse, "the answer was not JSON".into()))
+}
 const MODELS_TIMEOUT: Duration = Duration::from_secs(8);
 
 /// Failures before an HTTP status: no server, TLS, time-outs.

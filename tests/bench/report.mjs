@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import os from 'node:os';
 
-const [coreFile, windowFile, streamFile] = process.argv.slice(2);
+const [coreFile, windowFile, streamFile, sizesFile] = process.argv.slice(2);
 const core = JSON.parse(readFileSync(coreFile, 'utf8'));
 const win = JSON.parse(readFileSync(windowFile, 'utf8'));
 const stream = JSON.parse(readFileSync(streamFile, 'utf8'));
+const sizes = JSON.parse(readFileSync(sizesFile, 'utf8'));
 const sh = (c) => { try { return execSync(c, { encoding: 'utf8' }).trim(); } catch { return '?'; } };
 const pass = (ok) => (ok ? 'met' : '**missed**');
 const f = (n, d = 1) => Number(n).toFixed(d);
@@ -56,4 +57,9 @@ lines.push('');
 lines.push(`The latency is end to end, loopback included (nothing subtracted), with a maximum of ${f(stream.latency_max_ms, 1)} ms and p90 of the click at ${f(stream.click_to_request_p90_ms, 1)} ms. `
   + `WebKit rounds \`performance.now()\` in the page to ${f(stream.timer_resolution_ms, 2)} ms, so each DOM time is known to that grain; the median is correspondingly uncertain by about half of it.`);
 lines.push('The first clicks are not measured: they open the HTTP connection and read the key from the keychain once (it is then remembered until it changes, `Secrets::key`).');
+lines.push('');
+lines.push('## Sizes', '');
+lines.push('| what | size | target | |', '|---|---|---|---|');
+lines.push(`| release binary (\`haemong\`, stripped, UI embedded) | ${f(sizes.binary_bytes / 2 ** 20, 1)} MiB | | |`);
+lines.push(`| \`${sizes.deb_file}\` | ${f(sizes.deb_bytes / 2 ** 20, 1)} MiB | < 8 MB | ${pass(sizes.deb_bytes < 8e6)} |`);
 console.log(lines.join('\n'));

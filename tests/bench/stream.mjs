@@ -62,9 +62,7 @@ async function main() {
   const server = await startSseServer({ onRequest });
   const driver = await startDriver({ lang: 'en_US.UTF-8' });
   const s = await openApp(driver);
-  const setModel = (model) => s.exec(`return window.__TAURI__.core.invoke('settings_get').then((cur) =>
-    window.__TAURI__.core.invoke('settings_set', { settings: { ...cur, provider: 'custom', baseUrl: arguments[0], model: arguments[1] } }))
-    .then(() => true)`, [server.url, model]);
+  const setModel = (model) => s.useServer(server.url, model);
   const state = () => s.attr('interpret-status', 'data-state');
   const waitDone = (timeout = 60000) => s.waitFor(async () => ['done', 'error', 'stopped'].includes(await state()), { timeout, what: 'the run to end' });
   // Records the time each text node lands in the output, from inside the page.
@@ -80,9 +78,7 @@ async function main() {
   const clickRun = () => s.exec(`const t = performance.timeOrigin + performance.now();
     document.querySelector('[data-testid="interpret-run"]').click(); return t;`);
 
-  await s.click('entry-new');
-  await s.exec(`const b = document.querySelector('[data-testid="entry-body"]'); b.focus();
-    document.execCommand('insertText', false, 'A bench dream about a long corridor.');`);
+  await s.writeDream('A bench dream about a long corridor.');
   await s.click('entry-save');
   await sleep(500);
 

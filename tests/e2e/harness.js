@@ -94,6 +94,18 @@ export class Session {
     if (all) return (await this.cmd('POST', '/elements', { using, value })).map((e) => e[ELEMENT]);
     return (await this.cmd("POST", "/element", { using, value }))[ELEMENT];
   }
+  /** Points the app at a local OpenAI-compatible server (`sse-server.js`); `model` picks its script. */
+  useServer(url, model) {
+    return this.exec(`return window.__TAURI__.core.invoke('settings_get').then((cur) =>
+      window.__TAURI__.core.invoke('settings_set', { settings: { ...cur, provider: 'custom', baseUrl: arguments[0], model: arguments[1] } }))
+      .then(() => true)`, [url, model]);
+  }
+  /** A new entry with `text` in its body, typed the way an IME or a paste delivers it (any Unicode). */
+  async writeDream(text) {
+    await this.click('entry-new');
+    await this.exec(`const b = document.querySelector('[data-testid="entry-body"]'); b.focus();
+      document.execCommand('insertText', false, arguments[0]); return true;`, [text]);
+  }
   /** Makes the window whose page URL ends with `page` (`quick.html`, or `/` for the diary) current. */
   async switchToPage(page, { timeout = 10000 } = {}) {
     return this.waitFor(async () => {

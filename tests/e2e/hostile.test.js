@@ -39,17 +39,12 @@ async function setup() {
   return { server, s };
 }
 
-const useModel = (s, server, model) => s.exec(`return window.__TAURI__.core.invoke('settings_get').then((cur) =>
-  window.__TAURI__.core.invoke('settings_set', { settings: { ...cur, provider: 'custom', baseUrl: arguments[0], model: arguments[1] } }))
-  .then(() => true)`, [server.url, model]);
 
 test(`${payloads.length} hostile payloads show as text, run nothing and write nothing`, async () => {
   const { server, s } = await setup();
   try {
-    await useModel(s, server, 'corpus');
-    await s.click('entry-new');
-    await s.exec(`const b = document.querySelector('[data-testid="entry-body"]'); b.focus();
-      document.execCommand('insertText', false, 'a harmless dream'); return true;`);
+    await s.useServer(server.url, 'corpus');
+    await s.writeDream('a harmless dream');
     await s.click('interpret-run');
     await s.waitFor(async () => (await s.attr('interpret-status', 'data-state')) === 'done', { what: 'the end', timeout: 20000 });
     await sleep(300); // anything that would run on load or on a timer has had its chance
@@ -72,10 +67,8 @@ test(`${payloads.length} hostile payloads show as text, run nothing and write no
 test('a 1 MB line is cut at the answer limit and the window stays responsive', async () => {
   const { server, s } = await setup();
   try {
-    await useModel(s, server, 'huge');
-    await s.click('entry-new');
-    await s.exec(`const b = document.querySelector('[data-testid="entry-body"]'); b.focus();
-      document.execCommand('insertText', false, 'a long dream'); return true;`);
+    await s.useServer(server.url, 'huge');
+    await s.writeDream('a long dream');
     await s.click('interpret-run');
     await s.waitFor(async () => (await s.attr('interpret-status', 'data-state')) === 'done', { what: 'the end', timeout: 20000 });
     const shown = await s.prop('interpret-output', 'textContent');
@@ -98,7 +91,7 @@ test('twenty interpretations at once do not starve the window', async () => {
   drivers.push(driver);
   const s = await openApp(driver);
   try {
-    await useModel(s, server, 'transcript:openai-ko:10');
+    await s.useServer(server.url, 'transcript:openai-ko:10');
     // The page measures its own event loop while twenty streams pour events into it.
     const result = await s.exec(`
       const done = [];

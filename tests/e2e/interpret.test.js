@@ -19,28 +19,17 @@ async function setup(lang) {
   return { server, s };
 }
 
-/** Points the app at the local server; `model` picks the server's script. */
-function useModel(s, server, model) {
-  return s.exec(`return window.__TAURI__.core.invoke('settings_get').then((cur) =>
-    window.__TAURI__.core.invoke('settings_set', { settings: { ...cur, provider: 'custom', baseUrl: arguments[0], model: arguments[1] } }))
-    .then(() => true)`, [server.url, model]);
-}
 
 const state = (s) => s.attr('interpret-status', 'data-state');
 const output = (s) => s.prop('interpret-output', 'textContent');
 
-async function writeDream(s, text) {
-  await s.click('entry-new');
-  await s.exec(`const b = document.querySelector('[data-testid="entry-body"]'); b.focus();
-    document.execCommand('insertText', false, arguments[0]);`, [text]);
-}
 
 test('a Korean transcript streams into the panel byte-exact, then is saved in the history', async () => {
   const { server, s } = await setup('ko_KR.UTF-8');
   try {
     const { expected } = transcript('openai-ko');
-    await useModel(s, server, 'transcript:openai-ko:80');
-    await writeDream(s, '돼지가 집으로 들어오는 꿈을 꾸었다. 아주 큰 돼지였다.');
+    await s.useServer(server.url, 'transcript:openai-ko:80');
+    await s.writeDream('돼지가 집으로 들어오는 꿈을 꾸었다. 아주 큰 돼지였다.');
     await s.click('interpret-run');
     await s.waitFor(async () => (await state(s)) === 'streaming', { what: 'streaming' });
     assert.equal(await s.prop('interpret-stop', 'disabled'), false, 'stop is enabled while streaming');
@@ -69,8 +58,8 @@ test('an English transcript split at every byte arrives byte-exact', async () =>
   const { server, s } = await setup('en_US.UTF-8');
   try {
     const { expected } = transcript('openai-en');
-    await useModel(s, server, 'transcript:openai-en:bytes');
-    await writeDream(s, 'I was flying over a city at night.');
+    await s.useServer(server.url, 'transcript:openai-en:bytes');
+    await s.writeDream('I was flying over a city at night.');
     await s.click('interpret-run');
     await s.waitFor(async () => (await state(s)) === 'done', { what: 'the end', timeout: 20000 });
     assert.equal(await output(s), expected);
@@ -83,8 +72,8 @@ test('an English transcript split at every byte arrives byte-exact', async () =>
 test('stop mid-stream keeps the partial text, marked stopped, and closes the connection', async () => {
   const { server, s } = await setup('en_US.UTF-8');
   try {
-    await useModel(s, server, 'stall:Flying means freedom, and the city is your waking life');
-    await writeDream(s, 'Flying dream');
+    await s.useServer(server.url, 'stall:Flying means freedom, and the city is your waking life');
+    await s.writeDream('Flying dream');
     await s.click('interpret-run');
     await s.waitFor(async () => (await output(s)) === 'Flying means freedom, and the city is your waking life', { what: 'both deltas' });
     await s.click('interpret-stop');
@@ -102,8 +91,8 @@ test('stop mid-stream keeps the partial text, marked stopped, and closes the con
 test('a rejected key shows the translated key message with a way to settings', async () => {
   const { server, s } = await setup('ko_KR.UTF-8');
   try {
-    await useModel(s, server, 'status:401');
-    await writeDream(s, '이가 빠지는 꿈');
+    await s.useServer(server.url, 'status:401');
+    await s.writeDream('이가 빠지는 꿈');
     await s.click('interpret-run');
     await s.waitFor(async () => (await state(s)) === 'error', { what: 'the error state' });
     const msg = await s.prop('interpret-error', 'textContent');
@@ -121,8 +110,8 @@ test('a rejected key shows the translated key message with a way to settings', a
 test('a cut-off says so and keeps the text', async () => {
   const { server, s } = await setup('en_US.UTF-8');
   try {
-    await useModel(s, server, 'cutoff:The snake is a symbol of');
-    await writeDream(s, 'A snake in the garden');
+    await s.useServer(server.url, 'cutoff:The snake is a symbol of');
+    await s.writeDream('A snake in the garden');
     await s.click('interpret-run');
     await s.waitFor(async () => (await state(s)) === 'error', { what: 'the error state' });
     assert.match(await s.prop('interpret-error', 'textContent'), /cut off/);
@@ -138,8 +127,8 @@ test('a cut-off says so and keeps the text', async () => {
 test('the model output is shown as text, never as markup', async () => {
   const { server, s } = await setup('en_US.UTF-8');
   try {
-    await useModel(s, server, 'cutoff:<img src=x onerror="window.__pwned=1"><b>bold</b>');
-    await writeDream(s, 'markup');
+    await s.useServer(server.url, 'cutoff:<img src=x onerror="window.__pwned=1"><b>bold</b>');
+    await s.writeDream('markup');
     await s.click('interpret-run');
     await s.waitFor(async () => (await state(s)) === 'error', { what: 'the end' });
     await sleep(200);

@@ -25,11 +25,6 @@ async function setup(lang) {
   return { server, driver, s };
 }
 
-function useModel(s, server, model) {
-  return s.exec(`return window.__TAURI__.core.invoke('settings_get').then((cur) =>
-    window.__TAURI__.core.invoke('settings_set', { settings: { ...cur, provider: 'custom', baseUrl: arguments[0], model: arguments[1] } }))
-    .then(() => true)`, [server.url, model]);
-}
 
 /** Presses the global shortcut; the diary window (the only one that may ask) checks it is registered. */
 async function pressShortcut(s) {
@@ -47,7 +42,7 @@ for (const [lang, name, dream] of [
     const { server, s } = await setup(lang);
     try {
       const { expected } = transcript(name);
-      await useModel(s, server, `transcript:${name}:80`);
+      await s.useServer(server.url, `transcript:${name}:80`);
       await pressShortcut(s);
       await s.switchToPage('quick.html');
       const title = lang.startsWith('ko') ? '빠른 해몽' : 'Quick interpret';

@@ -28,6 +28,69 @@ fn body_for(n: u64, seed: u64) -> String {
     format!("꿈 {n}: ") + &"돼지꿈 dream ".repeat(len / 10 + 1)
 }
 
+/// A seed from the clock, printed so a failing run can be repeated.
+fn seed(what: &str, cycles: u32) -> XorShift {
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    eprintln!("{what} seed {seed}, {cycles} cycles");
+    XorShift(seed)
+}
+
+/// Runs `child_test` (an ignored test of this binary) as a child process writing to `db` from entry
+/// number `start`, SIGKILLs it after `delay` (or when it exits), and returns the lines it printed.
+/// The test harness prints "test NAME ... " before the first line: find markers with `split_once`.
+fn run_and_kill(
+    child_test: &str,
+    env: &str,
+    db: &Path,
+    start: u64,
+    delay: Duration,
+) -> Vec<String> {
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            child_test,
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(env, db)
+        .env("HAEMONG_CRASH_START", start.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .collect::<Vec<_>>()
+    });
+    let t = Instant::now();
+    while t.elapsed() < delay {
+        if let Ok(Some(_)) = child.try_wait() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+    reader.join().unwrap()
+}
+
+/// The `ack ID N` lines: entry ID was committed with number N.
+fn acks(lines: &[String]) -> impl Iterator<Item = (i64, u64)> + '_ {
+    lines.iter().filter_map(|l| {
+        let (_, ack) = l.split_once("ack ")?;
+        let mut p = ack.split_whitespace();
+        Some((p.next()?.parse().ok()?, p.next()?.parse().ok()?))
+    })
+}
+
 #[test]
 #[ignore = "the child process of acknowledged_entries_survive_sigkill; not a test on its own"]
 fn crash_child_writer() {
@@ -68,64 +131,17 @@ fn acknowledged_entries_survive_sigkill() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(50);
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-        | 1;
-    eprintln!("crash test seed {seed}, {cycles} cycles");
-    let mut rng = XorShift(seed);
+    let mut rng = seed("crash test", cycles);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("diary.sqlite3");
-    let exe = std::env::current_exe().unwrap();
     let mut acked: BTreeMap<i64, u64> = BTreeMap::new();
     let mut next_n = 0u64;
 
     for cycle in 0..cycles {
-        let mut child = Command::new(&exe)
-            .args([
-                "--ignored",
-                "--exact",
-                "crash::crash_child_writer",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(CHILD_ENV, &db)
-            .env("HAEMONG_CRASH_START", next_n.to_string())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let reader = std::thread::spawn(move || {
-            let mut acks = Vec::new();
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                // The test harness prints "test NAME ... " before the first line of output.
-                let Some((_, ack)) = line.split_once("ack ") else {
-                    continue;
-                };
-                let mut parts = ack.split_whitespace();
-                {
-                    let id: i64 = parts.next().unwrap().parse().unwrap();
-                    let n: u64 = parts.next().unwrap().parse().unwrap();
-                    acks.push((id, n));
-                }
-            }
-            acks
-        });
         // Anywhere from before the database is open to well into a burst of writes.
         let delay = Duration::from_millis(rng.next() % 120);
-        let t = Instant::now();
-        while t.elapsed() < delay {
-            if let Ok(Some(_)) = child.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(1));
-        }
-        child.kill().unwrap(); // SIGKILL on Unix
-        child.wait().unwrap();
-        for (id, n) in reader.join().unwrap() {
+        let lines = run_and_kill("crash::crash_child_writer", CHILD_ENV, &db, next_n, delay);
+        for (id, n) in acks(&lines) {
             acked.insert(id, n);
             next_n = next_n.max(n + 1);
         }
@@ -258,60 +274,32 @@ fn interpretations_and_autosaves_survive_sigkill_mid_stream() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20);
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-        | 1;
-    eprintln!("stream crash test seed {seed}, {cycles} cycles");
-    let mut rng = XorShift(seed);
+    let mut rng = seed("stream crash test", cycles);
     let (_, expected) = crate::sse_server::transcript("openai-ko");
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("diary.sqlite3");
-    let exe = std::env::current_exe().unwrap();
     let mut acked: BTreeMap<i64, u64> = BTreeMap::new();
     let mut saved: Vec<i64> = Vec::new();
     let mut next_n = 0u64;
     for cycle in 0..cycles {
-        let mut child = Command::new(&exe)
-            .args([
-                "--ignored",
-                "--exact",
-                "crash::crash_child_streamer",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(STREAM_CHILD_ENV, &db)
-            .env("HAEMONG_CRASH_START", next_n.to_string())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let reader = std::thread::spawn(move || {
-            let (mut acks, mut saves) = (Vec::new(), Vec::new());
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if let Some((_, ack)) = line.split_once("ack ") {
-                    let mut p = ack.split_whitespace().map(|v| v.parse::<i64>().unwrap());
-                    acks.push((p.next().unwrap(), p.next().unwrap() as u64));
-                } else if let Some((_, id)) = line.split_once("saved ") {
-                    saves.push(id.trim().parse::<i64>().unwrap());
-                }
-            }
-            (acks, saves)
-        });
         // Long enough to be mid-stream or mid-save most of the time.
         let delay = Duration::from_millis(50 + rng.next() % 400);
-        std::thread::sleep(delay);
-        child.kill().unwrap();
-        child.wait().unwrap();
-        let (acks, saves) = reader.join().unwrap();
-        for (id, n) in acks {
+        let lines = run_and_kill(
+            "crash::crash_child_streamer",
+            STREAM_CHILD_ENV,
+            &db,
+            next_n,
+            delay,
+        );
+        for (id, n) in acks(&lines) {
             acked.insert(id, n);
             next_n = next_n.max(n + 1);
         }
-        saved.extend(saves);
+        saved.extend(
+            lines
+                .iter()
+                .filter_map(|l| l.split_once("saved ")?.1.trim().parse::<i64>().ok()),
+        );
 
         let opened = Diary::open(&db).unwrap_or_else(|e| panic!("cycle {cycle}: reopens: {e}"));
         assert!(

@@ -1,60 +1,21 @@
 //! The connection check against a real local HTTP server on 127.0.0.1 that answers like an
 //! OpenAI-compatible endpoint, and records what it was sent.
 
-use std::sync::{Arc, Mutex};
-
 use haemong_lib::interpret::{check_endpoint, list_models, Endpoint};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
-/// Serves one scripted answer to every request; returns the base URL and the requests seen.
-async fn server(status: u16, body: &'static str) -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = seen.clone();
-    tokio::spawn(async move {
-        while let Ok((mut sock, _)) = listener.accept().await {
-            let log = log.clone();
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                // Read the head, then as much body as Content-Length says.
-                loop {
-                    let n = sock.read(&mut chunk).await.unwrap_or(0);
-                    if n == 0 {
-                        break;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                    let text = String::from_utf8_lossy(&buf).to_string();
-                    if let Some(end) = text.find("\r\n\r\n") {
-                        let len = text
-                            .lines()
-                            .find_map(|l| {
-                                l.to_ascii_lowercase()
-                                    .strip_prefix("content-length:")
-                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                            })
-                            .unwrap_or(0);
-                        if buf.len() >= end + 4 + len {
-                            break;
-                        }
-                    }
-                }
-                log.lock()
-                    .unwrap()
-                    .push(String::from_utf8_lossy(&buf).to_string());
-                let reason = if status == 200 { "OK" } else { "Error" };
-                let resp = format!(
-                    "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = sock.write_all(resp.as_bytes()).await;
-                let _ = sock.shutdown().await;
-            });
-        }
-    });
-    (format!("http://{addr}/v1"), seen)
+use crate::sse_server::{Reply, Server};
+
+/// Serves one scripted JSON answer to every request (the scripted server of `sse_server.rs`);
+/// returns the base URL and the server, which records what it was sent.
+async fn server(status: u16, body: &'static str) -> (String, Server) {
+    let server = Server::start(vec![Reply::json(status, body)]).await;
+    (server.base_url.clone(), server)
+}
+
+/// The first request the server saw, as text: head, blank line, body.
+fn first_request(server: &Server) -> String {
+    let r = &server.requests()[0];
+    format!("{}\r\n\r\n{}", r.head, r.body)
 }
 
 fn endpoint(base_url: &str, key: Option<&str>) -> Endpoint {
@@ -77,7 +38,7 @@ async fn a_working_endpoint_answers_with_its_model_and_gets_the_key_as_a_bearer_
         .await
         .unwrap();
     assert_eq!(ok.model, "gpt-test-2026", "the model the server names");
-    let req = seen.lock().unwrap()[0].clone();
+    let req = first_request(&seen);
     assert!(req.starts_with("POST /v1/chat/completions "), "{req}");
     assert!(
         req.to_ascii_lowercase()
@@ -98,7 +59,7 @@ async fn a_working_endpoint_answers_with_its_model_and_gets_the_key_as_a_bearer_
 async fn a_local_server_without_a_key_gets_no_authorization_header() {
     let (url, seen) = server(200, r#"{"model":"llama","choices":[]}"#).await;
     check_endpoint(&endpoint(&url, None)).await.unwrap();
-    assert!(!seen.lock().unwrap()[0]
+    assert!(!first_request(&seen)
         .to_ascii_lowercase()
         .contains("authorization:"));
 }
@@ -153,9 +114,10 @@ async fn no_server_is_offline_and_tls_to_a_plain_server_is_a_tls_error() {
     assert_eq!(err.kind(), "offline", "{err}");
 
     // A plain HTTP server answers a TLS hello with a plain-text 400, as nginx and others do.
-    let plain = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let plain = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = plain.local_addr().unwrap();
     tokio::spawn(async move {
+        use tokio::io::AsyncWriteExt;
         while let Ok((mut sock, _)) = plain.accept().await {
             let _ = sock
                 .write_all(
@@ -186,7 +148,7 @@ async fn the_model_list_is_read_sorted_with_the_key() {
         vec!["llama3.1", "qwen2.5:7b"],
         "sorted, empty ids dropped"
     );
-    let req = seen.lock().unwrap()[0].clone();
+    let req = first_request(&seen);
     assert!(req.starts_with("GET /v1/models "), "{req}");
     assert!(req.contains("authorization: Bearer sk-models-1"), "{req}");
 

@@ -339,7 +339,7 @@ fn rejected_key_and_unknown_model_fail_at_once_without_retry() {
             "quota",
         ),
     ] {
-        let r = rig(vec![Reply::error(status, body)], 0);
+        let r = rig(vec![Reply::json(status, body)], 0);
         let entry = r.entry("꿈");
         let (text, end, err) = r.run(json!({ "entryId": entry }));
         assert_eq!(
@@ -361,8 +361,8 @@ fn server_errors_are_retried_twice_then_reported() {
     let (body, expected) = transcript("openai-en");
     let r = rig(
         vec![
-            Reply::error(500, "{}"),
-            Reply::error(503, "<html>"),
+            Reply::json(500, "{}"),
+            Reply::json(503, "<html>"),
             Reply::stream(by_event(&body)),
         ],
         0,
@@ -377,7 +377,7 @@ fn server_errors_are_retried_twice_then_reported() {
         "a back-off between attempts"
     );
 
-    let r = rig(vec![Reply::error(502, "{}")], 0);
+    let r = rig(vec![Reply::json(502, "{}")], 0);
     let (_, end, err) = r.run(json!({ "content": "dream" }));
     assert_eq!(
         (end.as_str(), err["kind"].as_str()),
@@ -390,7 +390,7 @@ fn server_errors_are_retried_twice_then_reported() {
 fn rate_limits_honour_retry_after() {
     let r = rig(
         vec![
-            Reply::error(429, r#"{"error":{"code":"rate_limit_exceeded"}}"#)
+            Reply::json(429, r#"{"error":{"code":"rate_limit_exceeded"}}"#)
                 .header("retry-after", "1"),
             Reply::stream(by_event(&sse(&["기다린 답"], Some("stop"), true))),
         ],
@@ -411,7 +411,7 @@ fn rate_limits_honour_retry_after() {
     // Without Retry-After, the back-off decides.
     let r = rig(
         vec![
-            Reply::error(429, r#"{"error":{"code":"rate_limit_exceeded"}}"#),
+            Reply::json(429, r#"{"error":{"code":"rate_limit_exceeded"}}"#),
             Reply::stream(by_event(&sse(&["곧 온 답"], Some("stop"), true))),
         ],
         0,
@@ -426,7 +426,7 @@ fn rate_limits_honour_retry_after() {
     // Too long a wait is not sat through: the user is told.
     let r = rig(
         vec![
-            Reply::error(429, r#"{"error":{"code":"rate_limit_exceeded"}}"#)
+            Reply::json(429, r#"{"error":{"code":"rate_limit_exceeded"}}"#)
                 .header("retry-after", "3600"),
         ],
         0,
@@ -489,7 +489,7 @@ fn no_server_is_reported_as_offline_within_two_seconds() {
 
 #[test]
 fn a_provider_that_needs_a_key_without_one_is_refused_before_any_request() {
-    let r = rig(vec![Reply::error(500, "{}")], 0);
+    let r = rig(vec![Reply::json(500, "{}")], 0);
     r.app.ok(
         "settings_set",
         json!({ "settings": { "provider": "openai", "baseUrl": r.server.base_url, "model": "m" }}),
@@ -530,7 +530,7 @@ fn the_stored_key_goes_as_a_bearer_token_and_usage_is_asked_for() {
 
 #[test]
 fn bad_requests_are_refused_with_a_clear_kind() {
-    let r = rig(vec![Reply::error(500, "{}")], 0);
+    let r = rig(vec![Reply::json(500, "{}")], 0);
     let entry = r.entry("꿈");
     for (request, kind) in [
         (json!({}), "invalid_target"),
@@ -595,7 +595,7 @@ fn an_endless_answer_is_cut_at_the_size_limit() {
 #[test]
 fn a_huge_error_body_is_not_read_whole() {
     // 100 MB of error page; the client reads at most 64 KB of it and hangs up.
-    let mut reply = Reply::error(400, "{\"error\":");
+    let mut reply = Reply::json(400, "{\"error\":");
     let mb = vec![b'x'; 1 << 20];
     reply.steps.extend((0..100).map(|_| Step::Send(mb.clone())));
     let r = rig(vec![reply], 0);

@@ -226,7 +226,7 @@ fn the_canary_key_appears_in_no_response_and_no_file() {
     // streamed; their events and saved rows must not hold it either.
     let rt = tokio::runtime::Runtime::new().unwrap();
     let server = rt.block_on(Server::start(vec![
-        Reply::error(
+        Reply::json(
             401,
             &format!(r#"{{"error":{{"message":"Incorrect API key provided: {CANARY}","code":"invalid_api_key"}}}}"#),
         ),

@@ -37,8 +37,8 @@ impl Reply {
         }
     }
 
-    /// An error status with a JSON body.
-    pub fn error(status: u16, body: &str) -> Reply {
+    /// A status with a JSON body (an error, or a non-streamed answer).
+    pub fn json(status: u16, body: &str) -> Reply {
         Reply {
             status,
             headers: vec![("content-type".into(), "application/json".into())],
