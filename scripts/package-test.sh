@@ -23,7 +23,7 @@ DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$deb" >/dev/null
 test -x /usr/bin/haemong || { echo "package-test: /usr/bin/haemong missing" >&2; exit 1; }
 desktop=$(dpkg -L "$pkg" | grep '\.desktop$' | head -n 1)
 grep -q '^Name\[ko\]=해몽$' "$desktop" || { echo "package-test: no Korean name in $desktop" >&2; exit 1; }
-grep -q '^Comment=' "$desktop" && grep -q '^Categories=' "$desktop" && grep -q '^Exec=haemong' "$desktop" \
+grep -q '^Comment=' "$desktop" && grep -q "^Categories=Office;" "$desktop" && grep -q '^Exec=haemong' "$desktop" \
   || { echo "package-test: incomplete $desktop" >&2; cat "$desktop" >&2; exit 1; }
 for size in 32x32 64x64 128x128 256x256 512x512; do
   dpkg -L "$pkg" | grep -q "/icons/hicolor/$size/apps/" || { echo "package-test: no $size icon" >&2; exit 1; }
