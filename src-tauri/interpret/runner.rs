@@ -34,16 +34,22 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// Local models can think for a long time before the first token.
-    pub fn for_provider(local: bool, idle_override_secs: u32) -> Limits {
+    /// Local models can think for a long time before the first token. `0` means the default for
+    /// either setting.
+    pub fn for_provider(local: bool, idle_override_secs: u32, max_answer_kb: u32) -> Limits {
         let idle = match idle_override_secs {
             0 if local => 120,
             0 => 60,
             s => s as u64,
         };
+        let defaults = Limits::default();
         Limits {
             idle: Duration::from_secs(idle),
-            ..Limits::default()
+            max_answer_bytes: match max_answer_kb {
+                0 => defaults.max_answer_bytes,
+                kb => kb as usize * 1024,
+            },
+            ..defaults
         }
     }
 }
@@ -431,9 +437,20 @@ mod tests {
 
     #[test]
     fn idle_time_out_depends_on_the_provider_unless_set() {
-        assert_eq!(Limits::for_provider(true, 0).idle, Duration::from_secs(120));
-        assert_eq!(Limits::for_provider(false, 0).idle, Duration::from_secs(60));
-        assert_eq!(Limits::for_provider(true, 5).idle, Duration::from_secs(5));
+        assert_eq!(
+            Limits::for_provider(true, 0, 0).idle,
+            Duration::from_secs(120)
+        );
+        assert_eq!(
+            Limits::for_provider(false, 0, 0).idle,
+            Duration::from_secs(60)
+        );
+        assert_eq!(
+            Limits::for_provider(true, 5, 0).idle,
+            Duration::from_secs(5)
+        );
+        assert_eq!(Limits::for_provider(true, 0, 0).max_answer_bytes, 64 * 1024);
+        assert_eq!(Limits::for_provider(true, 0, 8).max_answer_bytes, 8 * 1024);
     }
 
     /// Feeds `chunks` through the same framing the runner uses.

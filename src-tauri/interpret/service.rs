@@ -125,10 +125,9 @@ impl Interpreter {
             crate::settings::Provider::OpenAI | crate::settings::Provider::OpenRouter
         );
         let body = prompt::request_body(&endpoint.model, &system, &dream_text, include_usage);
-        let limits = self
-            .limits_override
-            .clone()
-            .unwrap_or_else(|| Limits::for_provider(preset.local, settings.timeout_secs));
+        let limits = self.limits_override.clone().unwrap_or_else(|| {
+            Limits::for_provider(preset.local, settings.timeout_secs, settings.max_answer_kb)
+        });
 
         let request_id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let cancel = CancellationToken::new();

@@ -33,6 +33,8 @@ pub enum Theme {
 /// The longest custom system prompt kept; longer is refused with a message.
 pub const MAX_PROMPT_CHARS: usize = 20_000;
 pub const MAX_TIMEOUT_SECS: u32 = 3600;
+/// The largest answer size a user may allow (1 MB of text is a short book).
+pub const MAX_ANSWER_KB: u32 = 1024;
 pub const DEFAULT_SHORTCUT: &str = "CommandOrControl+Shift+Space";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +53,8 @@ pub struct Settings {
     /// Seconds to wait for the server's first byte and between chunks; 0 = the provider's default
     /// (120 s for servers on this computer, 60 s otherwise).
     pub timeout_secs: u32,
+    /// An answer longer than this many KB of text is cut there; 0 = the default (64 KB).
+    pub max_answer_kb: u32,
     /// The one-time "Haemong keeps running in the tray" notice was shown.
     pub close_notice_seen: bool,
 }
@@ -69,6 +73,7 @@ impl Default for Settings {
             answer_language: AnswerLanguage::default(),
             shortcut: DEFAULT_SHORTCUT.to_string(),
             timeout_secs: 0,
+            max_answer_kb: 0,
             close_notice_seen: false,
         }
     }
@@ -92,6 +97,11 @@ impl Settings {
         if self.timeout_secs > MAX_TIMEOUT_SECS {
             return Err(Error::InvalidInput(format!(
                 "the time-out is at most {MAX_TIMEOUT_SECS} seconds"
+            )));
+        }
+        if self.max_answer_kb > MAX_ANSWER_KB {
+            return Err(Error::InvalidInput(format!(
+                "the longest answer is at most {MAX_ANSWER_KB} KB"
             )));
         }
         self.shortcut = self.shortcut.trim().to_string();
@@ -196,6 +206,7 @@ mod tests {
             answer_language: AnswerLanguage::Ko,
             shortcut: "Alt+D".into(),
             timeout_secs: 90,
+            max_answer_kb: 128,
             close_notice_seen: true,
         };
         SettingsStore::load(&p)

@@ -574,6 +574,28 @@ fn two_interpretations_run_at_once_independently() {
 }
 
 #[test]
+fn the_answer_size_limit_is_a_setting() {
+    let piece = "a".repeat(1000);
+    let pieces: Vec<&str> = std::iter::repeat(piece.as_str()).take(20).collect();
+    let r = rig(
+        vec![Reply::stream(by_event(&sse(&pieces, None, false))).then(Step::Stall)],
+        0,
+    );
+    let mut settings = r.app.ok("settings_get", json!({}));
+    settings["maxAnswerKb"] = json!(8);
+    r.app.ok("settings_set", json!({ "settings": settings }));
+    let (text, _, done) = r.run(json!({ "content": "꿈" }));
+    assert_eq!(done["finishReason"], "answer_too_long");
+    assert_eq!(text.len(), 8 * 1024, "cut at the 8 KB the user chose");
+    settings["maxAnswerKb"] = json!(5000);
+    let err = r
+        .app
+        .invoke("settings_set", json!({ "settings": settings }))
+        .unwrap_err();
+    assert_eq!(err["kind"], "invalid_input", "an absurd limit is refused");
+}
+
+#[test]
 fn an_endless_answer_is_cut_at_the_size_limit() {
     let piece = "끝없는 꿈 ".repeat(100);
     let pieces: Vec<&str> = std::iter::repeat(piece.as_str()).take(100).collect();

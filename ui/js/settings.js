@@ -15,7 +15,7 @@ export function createSettings(initial, info, presets) {
     language: q('settings-language'), theme: q('settings-theme'), provider: q('settings-provider'),
     baseUrl: q('settings-base-url'), model: q('settings-model'), style: q('settings-style'),
     customPrompt: q('settings-custom-prompt'), answerLanguage: q('settings-answer-language'),
-    timeoutSecs: q('settings-timeout'), shortcut: q('settings-shortcut'),
+    timeoutSecs: q('settings-timeout'), maxAnswerKb: q('settings-max-answer'), shortcut: q('settings-shortcut'),
   };
   const keyInput = q('settings-api-key');
   const keyStatus = q('settings-key-status');
@@ -122,7 +122,8 @@ export function createSettings(initial, info, presets) {
     q('about-data-dir').replaceChildren(before, path, after ?? '');
   }
 
-  const value = (el) => (el.dataset.accel !== undefined ? el.dataset.accel : el.type === 'number' ? Math.max(0, Math.min(3600, Math.round(Number(el.value) || 0))) : el.value);
+  const value = (el) => (el.dataset.accel !== undefined ? el.dataset.accel
+    : el.type === 'number' ? Math.max(0, Math.min(Number(el.max), Math.round(Number(el.value) || 0))) : el.value);
   const form = () => Object.fromEntries(Object.entries(f).map(([k, el]) => [k, value(el)]));
 
   // Saves `values` over what is saved; the form is refilled (with the normalised address, …)

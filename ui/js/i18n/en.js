@@ -47,7 +47,7 @@ export default {
   'interpret.again': "Interpret again",
   'interpret.partialKept': "What arrived is kept.",
   'interpret.openSettings': "Open settings",
-  'interpret.tooLong': "The answer grew past 64 KB and was cut there.",
+  'interpret.tooLong': "The answer grew past the size limit (64 KB unless changed in Settings) and was cut there.",
   'interpret.truncated': "The answer reached the model’s length limit and ends early.",
   'interpret.filtered': "The provider’s content filter ended the answer.",
   'interpret.stoppedNote': "Stopped. The text so far is kept in the history below.",
@@ -152,4 +152,5 @@ export default {
   'settings.shortcut.invalid': "That combination cannot be a shortcut. Press another one, with Ctrl or Alt.",
   'settings.shortcut.unsupported': "Global shortcuts are not available on this desktop (Wayland). Open the quick window from the tray menu instead.",
   'error.interpretation_not_found': "This interpretation is already in your diary.",
+  'settings.maxAnswer': "Longest answer kept (KB, 0 = 64)",
 };

@@ -47,7 +47,7 @@ export default {
   'interpret.again': "다시 해몽하기",
   'interpret.partialKept': "받은 부분은 그대로 남겨 두었어요.",
   'interpret.openSettings': "설정 열기",
-  'interpret.tooLong': "답이 64KB를 넘어서 그 지점에서 잘랐어요.",
+  'interpret.tooLong': "답이 길이 제한(설정에서 바꾸지 않았다면 64KB)을 넘어서 그 지점에서 잘랐어요.",
   'interpret.truncated': "모델의 길이 제한에 닿아 답이 일찍 끝났어요.",
   'interpret.filtered': "제공자의 콘텐츠 필터가 답을 끝냈어요.",
   'interpret.stoppedNote': "멈췄어요. 지금까지의 글은 아래 기록에 남아 있어요.",
@@ -152,4 +152,5 @@ export default {
   'settings.shortcut.invalid': "단축키로 쓸 수 없는 조합이에요. Ctrl이나 Alt와 함께 다시 눌러 주세요.",
   'settings.shortcut.unsupported': "이 데스크톱(Wayland)에서는 전역 단축키를 쓸 수 없어요. 트레이 메뉴에서 빠른 해몽 창을 여세요.",
   'error.interpretation_not_found': "이 해몽은 이미 꿈 일기에 있어요.",
+  'settings.maxAnswer': "남길 답의 최대 길이(KB, 0 = 64)",
 };
