@@ -16,14 +16,17 @@ pub enum Action {
     QuickInterpret,
     OpenDiary,
     NewDream,
+    /// Settings → About: the version and where the diary is stored.
+    About,
     Quit,
 }
 
 impl Action {
-    pub const ALL: [Action; 4] = [
+    pub const ALL: [Action; 5] = [
         Action::QuickInterpret,
         Action::OpenDiary,
         Action::NewDream,
+        Action::About,
         Action::Quit,
     ];
 
@@ -33,6 +36,7 @@ impl Action {
             Action::QuickInterpret => "quick",
             Action::OpenDiary => "open",
             Action::NewDream => "new",
+            Action::About => "about",
             Action::Quit => "quit",
         }
     }
@@ -49,6 +53,8 @@ impl Action {
             (Action::OpenDiary, Lang::Ko) => "꿈 일기 열기",
             (Action::NewDream, Lang::En) => "New dream",
             (Action::NewDream, Lang::Ko) => "새 꿈 쓰기",
+            (Action::About, Lang::En) => "About Haemong",
+            (Action::About, Lang::Ko) => "해몽 정보",
             (Action::Quit, Lang::En) => "Quit Haemong",
             (Action::Quit, Lang::Ko) => "해몽 끝내기",
         }

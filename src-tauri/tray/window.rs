@@ -85,6 +85,7 @@ pub fn perform<R: Runtime>(app: &AppHandle<R>, action: Action) -> tauri::Result<
             show_main(app)?;
             emit_main(app, events::APP_NEW_ENTRY, ())
         }
+        Action::About => open_main(app, Some("about".into()), None),
         Action::Quit => request_quit(app),
     }
 }
@@ -130,6 +131,7 @@ fn menu<R: Runtime>(app: &AppHandle<R>, lang: Lang) -> tauri::Result<Menu<R>> {
             &item(Action::OpenDiary)?,
             &item(Action::NewDream)?,
             &PredefinedMenuItem::separator(app)?,
+            &item(Action::About)?,
             &item(Action::Quit)?,
         ],
     )

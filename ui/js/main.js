@@ -83,6 +83,9 @@ async function boot() {
     } else if (name === 'app:new-entry') {
       show('diary');
       await editor.newEntry();
+    } else if (name === 'app:show-view' && payload.view === 'about') {
+      show('settings');
+      document.querySelector('.about').scrollIntoView({ block: 'center' });
     } else if (name === 'app:show-view') {
       show(payload.view);
     } else if (name === 'app:quit-requested') {
