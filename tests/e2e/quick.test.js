@@ -26,6 +26,12 @@ async function setup(lang) {
 }
 
 
+/** Makes the quick window current once its page has booted (its keys and buttons work). */
+async function toQuick(s) {
+  await s.switchToPage('quick.html');
+  await s.waitFor(async () => (await s.exec('return document.body.dataset.ready')) === 'true', { what: 'the quick window to boot' });
+}
+
 /** Presses the global shortcut; the diary window (the only one that may ask) checks it is registered. */
 async function pressShortcut(s) {
   await s.switchToPage('/');
@@ -44,7 +50,7 @@ for (const [lang, name, dream] of [
       const { expected } = transcript(name);
       await s.useServer(server.url, `transcript:${name}:80`);
       await pressShortcut(s);
-      await s.switchToPage('quick.html');
+      await toQuick(s);
       const title = lang.startsWith('ko') ? '빠른 해몽' : 'Quick interpret';
       await s.waitFor(async () => visible(title).length === 1, { what: 'the quick window on screen' });
       await s.waitFor(async () => (await s.exec('return document.activeElement?.dataset.testid')) === 'quick-input',
@@ -83,14 +89,14 @@ test('Escape hides the quick window, which keeps its draft, and a second launch 
   const { driver, s } = await setup('en_US.UTF-8');
   try {
     await pressShortcut(s);
-    await s.switchToPage('quick.html');
+    await toQuick(s);
     await s.waitFor(async () => visible('Quick interpret').length === 1, { what: 'the quick window' });
     await s.exec(`document.querySelector('[data-testid="quick-input"]').focus(); document.execCommand('insertText', false, 'a draft to keep'); return true;`);
     await s.keys(['\uE00C']); // Escape
     await s.waitFor(async () => visible('Quick interpret').length === 0, { what: 'the quick window to hide' });
     await pressShortcut(s);
     await s.waitFor(async () => visible('Quick interpret').length === 1, { what: 'the quick window again' });
-    await s.switchToPage('quick.html');
+    await toQuick(s);
     assert.equal(await s.prop('quick-input', 'value'), 'a draft to keep', 'the draft survived hiding');
 
     // A second launch: exits at once and brings the running app's (hidden) diary window up.
@@ -153,7 +159,7 @@ test('the shortcut is chosen by pressing it; one taken by another program is rep
     assert.equal((await s.exec('return window.__TAURI__.core.invoke("settings_get")')).shortcut, 'Alt+Shift+D', 'saved at once');
     xdotool('key', '--clearmodifiers', 'alt+shift+d');
     await s.waitFor(async () => visible('Quick interpret').length === 1, { what: 'the new shortcut to open the quick window' });
-    await s.switchToPage('quick.html');
+    await toQuick(s);
     await s.exec(`document.querySelector('[data-testid="quick-input"]').focus(); return true;`);
     await s.keys(['\uE00C']); // Escape: out of the way of the settings
     await s.waitFor(async () => visible('Quick interpret').length === 0, { what: 'the quick window to hide' });

@@ -92,6 +92,7 @@ async function boot() {
   onLanguageChange(() => { document.title = t('quick.heading'); render(); });
   render();
   input.focus();
+  document.body.dataset.ready = 'true'; // every listener is in place (tests wait for this)
 }
 
 boot().catch((err) => { els.error.textContent = tError(err); });
