@@ -3,13 +3,12 @@
 // diary; a 1 MB line is cut at the answer limit and the window stays responsive.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDriver, openApp, sleep } from './harness.js';
-import { startSseServer, chunk } from './sse-server.js';
+import { sleep } from './harness.js';
+import { appRig, chunk } from './sse-server.js';
 import { payloads } from '../fixtures/hostile-output.js';
 
-const drivers = [];
-const servers = [];
-after(async () => { drivers.forEach((d) => d.stop()); await Promise.all(servers.map((s) => s.close())); });
+const rig = appRig();
+after(() => rig.cleanup());
 
 const answer = payloads.join('\n');
 
@@ -30,14 +29,7 @@ async function onRequest(seen, res) {
   return true;
 }
 
-async function setup() {
-  const server = await startSseServer({ onRequest });
-  servers.push(server);
-  const driver = await startDriver({ lang: 'en_US.UTF-8' });
-  drivers.push(driver);
-  const s = await openApp(driver);
-  return { server, s };
-}
+const setup = () => rig.open({ onRequest });
 
 
 test(`${payloads.length} hostile payloads show as text, run nothing and write nothing`, async () => {
@@ -85,11 +77,7 @@ test('a 1 MB line is cut at the answer limit and the window stays responsive', a
 });
 
 test('twenty interpretations at once do not starve the window', async () => {
-  const server = await startSseServer();
-  servers.push(server);
-  const driver = await startDriver({ lang: 'en_US.UTF-8' });
-  drivers.push(driver);
-  const s = await openApp(driver);
+  const { server, s } = await rig.open();
   try {
     await s.useServer(server.url, 'transcript:openai-ko:10');
     // The page measures its own event loop while twenty streams pour events into it.

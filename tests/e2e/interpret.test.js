@@ -3,21 +3,13 @@
 // the partial text; a rejected key and a cut-off say so, translated, and keep what arrived.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDriver, openApp, screenshot, sleep } from './harness.js';
-import { startSseServer, transcript } from './sse-server.js';
+import { screenshot, sleep } from './harness.js';
+import { appRig, transcript } from './sse-server.js';
 
-const drivers = [];
-const servers = [];
-after(async () => { drivers.forEach((d) => d.stop()); await Promise.all(servers.map((s) => s.close())); });
+const rig = appRig();
+after(() => rig.cleanup());
 
-async function setup(lang) {
-  const server = await startSseServer();
-  servers.push(server);
-  const driver = await startDriver({ lang });
-  drivers.push(driver);
-  const s = await openApp(driver);
-  return { server, s };
-}
+const setup = (lang) => rig.open({ lang });
 
 
 const state = (s) => s.attr('interpret-status', 'data-state');

@@ -5,25 +5,17 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { startDriver, openApp, screenshot, sleep } from './harness.js';
-import { startSseServer, transcript } from './sse-server.js';
+import { openApp, screenshot } from './harness.js';
+import { appRig, transcript } from './sse-server.js';
 
-const drivers = [];
-const servers = [];
-after(async () => { drivers.forEach((d) => d.stop()); await Promise.all(servers.map((s) => s.close())); });
+const rig = appRig();
+after(() => rig.cleanup());
 
 const xdotool = (...args) => { try { return execFileSync('xdotool', args, { encoding: 'utf8' }).trim(); } catch { return ''; } };
 /** Visible X windows whose title matches `name` (a regex). */
 const visible = (name) => xdotool('search', '--onlyvisible', '--name', name).split('\n').filter(Boolean);
 
-async function setup(lang) {
-  const server = await startSseServer();
-  servers.push(server);
-  const driver = await startDriver({ lang });
-  drivers.push(driver);
-  const s = await openApp(driver);
-  return { server, driver, s };
-}
+const setup = (lang) => rig.open({ lang });
 
 
 /** Makes the quick window current once its page has booted (its keys and buttons work). */

@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startDriver, openApp } from './harness.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'streams');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -94,4 +95,26 @@ async function serve(model, res) {
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: { code: 'model_not_found' } }));
   }
+}
+
+/**
+ * The app in a fresh home, pointed at nothing yet, beside a local server of its own; everything
+ * `open` started is stopped by `cleanup()` (call it in `after`).
+ */
+export function appRig() {
+  const drivers = [];
+  const servers = [];
+  return {
+    async open({ lang = 'en_US.UTF-8', onRequest } = {}) {
+      const server = await startSseServer({ onRequest });
+      servers.push(server);
+      const driver = await startDriver({ lang });
+      drivers.push(driver);
+      return { server, driver, s: await openApp(driver) };
+    },
+    async cleanup() {
+      drivers.forEach((d) => d.stop());
+      await Promise.all(servers.map((s) => s.close()));
+    },
+  };
 }

@@ -82,6 +82,28 @@ fn run_and_kill(
     reader.join().unwrap()
 }
 
+/// SQLite's integrity check passes and every acknowledged entry is there, whole.
+fn assert_sound(c: &mut rusqlite::Connection, acked: &BTreeMap<i64, u64>, cycle: u32) {
+    let check: String = c
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok", "cycle {cycle}: integrity_check");
+    for (&id, &n) in acked {
+        let e = repo::get(c, id)
+            .unwrap_or_else(|e| panic!("cycle {cycle}: acknowledged entry {id} lost: {e}"));
+        assert_eq!(
+            e.title,
+            format!("entry {n}"),
+            "cycle {cycle}: entry {id} title"
+        );
+        assert_eq!(
+            e.body,
+            body_for(n, n.wrapping_mul(2_654_435_761)),
+            "cycle {cycle}: entry {id} body is whole"
+        );
+    }
+}
+
 /// The `ack ID N` lines: entry ID was committed with number N.
 fn acks(lines: &[String]) -> impl Iterator<Item = (i64, u64)> + '_ {
     lines.iter().filter_map(|l| {
@@ -155,23 +177,7 @@ fn acknowledged_entries_survive_sigkill() {
         diary
             .diary
             .call_blocking(|c| {
-                let check: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-                assert_eq!(check, "ok", "cycle {cycle}: integrity_check");
-                for (&id, &n) in &acked {
-                    let e = repo::get(c, id).unwrap_or_else(|e| {
-                        panic!("cycle {cycle}: acknowledged entry {id} lost: {e}")
-                    });
-                    assert_eq!(
-                        e.title,
-                        format!("entry {n}"),
-                        "cycle {cycle}: entry {id} title"
-                    );
-                    assert_eq!(
-                        e.body,
-                        body_for(n, n.wrapping_mul(2_654_435_761)),
-                        "cycle {cycle}: entry {id} body is whole"
-                    );
-                }
+                assert_sound(c, &acked, cycle);
                 Ok(())
             })
             .unwrap();
@@ -309,13 +315,7 @@ fn interpretations_and_autosaves_survive_sigkill_mid_stream() {
         opened
             .diary
             .call_blocking(|c| {
-                let check: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-                assert_eq!(check, "ok", "cycle {cycle}: integrity_check");
-                for (&id, &n) in &acked {
-                    let e = repo::get(c, id)
-                        .unwrap_or_else(|e| panic!("cycle {cycle}: entry {id} lost: {e}"));
-                    assert_eq!(e.title, format!("entry {n}"), "cycle {cycle}: entry {id}");
-                }
+                assert_sound(c, &acked, cycle);
                 let mut st = c.prepare("SELECT id, status, text FROM interpretations")?;
                 let rows: Vec<(i64, String, String)> = st
                     .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
