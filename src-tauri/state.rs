@@ -19,6 +19,8 @@ pub struct AppState {
     pub paths: Paths,
     /// How registering the quick window's global shortcut went, for the settings view.
     pub shortcut: Mutex<ShortcutStatus>,
+    /// The start-up registration of the shortcut has been started (see `tray::window`).
+    pub shortcut_started: std::sync::atomic::AtomicBool,
     /// Things the user must be told once the window is up (a diary moved aside, …).
     pub notices: Mutex<Vec<Notice>>,
 }
@@ -95,6 +97,7 @@ impl AppState {
             diary,
             interpreter,
             shortcut,
+            shortcut_started: Default::default(),
             settings: Arc::new(settings),
             secrets,
             paths,

@@ -1,6 +1,6 @@
 //! Thin commands over `app`.
 
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 use super::{AppInfo, Notice};
 use crate::error::Result;
@@ -16,8 +16,10 @@ pub async fn app_notices(state: State<'_, AppState>) -> Result<Vec<Notice>> {
     Ok(super::take_notices(&state))
 }
 
+/// The diary window has painted and takes input: start-up work that can wait starts now.
 #[tauri::command]
-pub async fn app_ready() -> Result<()> {
+pub async fn app_ready<R: Runtime>(app: AppHandle<R>) -> Result<()> {
     super::ready();
+    crate::tray::window::shortcut_after_start(&app);
     Ok(())
 }

@@ -136,7 +136,8 @@ pub fn close_plan(tray_visible: bool, notice_seen: bool) -> ClosePlan {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ShortcutStatus {
-    /// `active`, `taken` (another program holds it), `invalid`, `unsupported` (Wayland).
+    /// `pending` (being registered), `active`, `taken` (another program holds it), `invalid`,
+    /// `unsupported` (Wayland).
     pub state: &'static str,
     pub shortcut: String,
 }

@@ -213,11 +213,7 @@ pub fn apply_shortcut<R: Runtime>(app: &AppHandle<R>, accelerator: &str) -> Shor
             }
         }
     };
-    if let Some(state) = app.try_state::<AppState>() {
-        if let Ok(mut s) = state.shortcut.lock() {
-            *s = status.clone();
-        }
-    }
+    set_shortcut_status(app, status.clone());
     status
 }
 
@@ -228,8 +224,34 @@ pub fn setup<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         // No tray on this desktop: the diary and the shortcut still work.
         log::warn!("no tray icon: {e}");
     }
-    apply_shortcut(app, &settings.shortcut);
+    // The shortcut is registered once the diary window is up (`shortcut_after_start`): done here,
+    // the X11 key grab delayed the first paint by about half a second (measured, cause not found).
+    set_shortcut_status(app, ShortcutStatus::new("pending", &settings.shortcut));
     Ok(())
+}
+
+/// Registers the saved shortcut in the background, once, after the diary window has painted.
+pub fn shortcut_after_start<R: Runtime>(app: &AppHandle<R>) {
+    let Some(state) = app.try_state::<AppState>() else {
+        return;
+    };
+    if state
+        .shortcut_started
+        .swap(true, std::sync::atomic::Ordering::SeqCst)
+    {
+        return;
+    }
+    let shortcut = state.settings.get().shortcut;
+    let app = app.clone();
+    std::thread::spawn(move || apply_shortcut(&app, &shortcut));
+}
+
+fn set_shortcut_status<R: Runtime>(app: &AppHandle<R>, status: ShortcutStatus) {
+    if let Some(state) = app.try_state::<AppState>() {
+        if let Ok(mut s) = state.shortcut.lock() {
+            *s = status;
+        }
+    }
 }
 
 /// After the settings were saved: the menu's language and the shortcut follow them.

@@ -27,7 +27,11 @@ async function toQuick(s) {
 /** Presses the global shortcut; the diary window (the only one that may ask) checks it is registered. */
 async function pressShortcut(s) {
   await s.switchToPage('/');
-  const status = await s.exec('return window.__TAURI__.core.invoke("tray_shortcut_status")');
+  // Registered in the background once the window has painted: wait for it to settle.
+  const status = await s.waitFor(async () => {
+    const st = await s.exec('return window.__TAURI__.core.invoke("tray_shortcut_status")');
+    return st.state !== 'pending' && st;
+  }, { what: 'the shortcut registration' });
   assert.equal(status.state, 'active', `the global shortcut is registered (${JSON.stringify(status)})`);
   xdotool('key', '--clearmodifiers', 'ctrl+shift+space');
 }

@@ -95,6 +95,8 @@ export function createSettings(initial, info, presets) {
   async function refreshShortcut() {
     try { shortcut = await api.trayShortcutStatus(); } catch { /* keep the last one */ }
     showShortcut();
+    // Registered in the background at start-up: ask again until it has settled.
+    if (shortcut.state === 'pending') setTimeout(refreshShortcut, 300);
   }
   async function saveShortcut(accel) {
     setShortcut(accel);

@@ -153,4 +153,5 @@ export default {
   'settings.shortcut.unsupported': "Global shortcuts are not available on this desktop (Wayland). Open the quick window from the tray menu instead.",
   'error.interpretation_not_found': "This interpretation is already in your diary.",
   'settings.maxAnswer': "Longest answer kept (KB, 0 = 64)",
+  'settings.shortcut.pending': "Setting up {shortcut}…",
 };

@@ -153,4 +153,5 @@ export default {
   'settings.shortcut.unsupported': "이 데스크톱(Wayland)에서는 전역 단축키를 쓸 수 없어요. 트레이 메뉴에서 빠른 해몽 창을 여세요.",
   'error.interpretation_not_found': "이 해몽은 이미 꿈 일기에 있어요.",
   'settings.maxAnswer': "남길 답의 최대 길이(KB, 0 = 64)",
+  'settings.shortcut.pending': "{shortcut} 단축키를 준비하는 중…",
 };
