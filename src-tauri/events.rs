@@ -102,19 +102,6 @@ impl InterpretEvent {
         }
     }
 
-    pub fn request_id(&self) -> u64 {
-        match self {
-            InterpretEvent::Delta(e) => e.request_id,
-            InterpretEvent::Done(e) => e.request_id,
-            InterpretEvent::Error(e) => e.request_id,
-            InterpretEvent::Stopped(e) => e.request_id,
-        }
-    }
-
-    pub fn is_terminal(&self) -> bool {
-        !matches!(self, InterpretEvent::Delta(_))
-    }
-
     pub fn failed(
         request_id: u64,
         error: &Error,

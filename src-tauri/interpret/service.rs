@@ -48,8 +48,6 @@ pub struct Interpreter {
     client: reqwest::Client,
     running: Arc<Mutex<HashMap<u64, CancellationToken>>>,
     next_id: AtomicU64,
-    /// Tests shorten the back-off; the app uses the defaults.
-    limits_override: Option<Limits>,
 }
 
 impl Interpreter {
@@ -60,14 +58,7 @@ impl Interpreter {
             client: super::client::http_client(None)?,
             running: Arc::default(),
             next_id: AtomicU64::new(1),
-            limits_override: None,
         })
-    }
-
-    /// Fixed limits instead of the settings' (tests: short back-off and time-outs).
-    pub fn with_limits(mut self, limits: Limits) -> Interpreter {
-        self.limits_override = Some(limits);
-        self
     }
 
     /// Checks the request, then runs the stream in a task and returns its id at once. Errors that
@@ -125,9 +116,8 @@ impl Interpreter {
             crate::settings::Provider::OpenAI | crate::settings::Provider::OpenRouter
         );
         let body = prompt::request_body(&endpoint.model, &system, &dream_text, include_usage);
-        let limits = self.limits_override.clone().unwrap_or_else(|| {
-            Limits::for_provider(preset.local, settings.timeout_secs, settings.max_answer_kb)
-        });
+        let limits =
+            Limits::for_provider(preset.local, settings.timeout_secs, settings.max_answer_kb);
 
         let request_id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let cancel = CancellationToken::new();
@@ -238,11 +228,6 @@ impl Interpreter {
             }
             None => false,
         }
-    }
-
-    /// How many streams are running (for tests and the window's close logic).
-    pub fn running(&self) -> usize {
-        lock(&self.running).len()
     }
 
     pub async fn history(&self, entry_id: i64) -> Result<Vec<store::Interpretation>> {
