@@ -95,41 +95,41 @@ async function main() {
     clicks.push(server.requests[before].at + performance.timeOrigin - t);
   }
 
+  /** One interpretation with `model`: the DOM arrival times, and whether the text is byte-exact. */
+  async function measure(model, count) {
+    await setModel(model);
+    await observe();
+    await clickRun();
+    await waitDone();
+    const nodes = await s.exec('return window.__bench');
+    const text = await s.prop('interpret-output', 'textContent');
+    const expected = Array.from({ length: count }, (_, i) => piece(i)).join('');
+    if (text !== expected) {
+      let i = 0;
+      while (i < text.length && text[i] === expected[i]) i++;
+      console.error(`${model} differs at ${i} of ${expected.length} (got ${text.length}): ${JSON.stringify(text.slice(i - 20, i + 40))} vs ${JSON.stringify(expected.slice(i - 20, i + 40))}`);
+    }
+    return { nodes, exact: text === expected };
+  }
+
   // (1) paced, 100 deltas/s.
-  await setModel('bench-paced');
-  await observe();
-  await clickRun();
-  await waitDone();
-  const paced = await s.exec('return window.__bench');
-  const pacedText = await s.prop('interpret-output', 'textContent');
-  const pacedExpected = Array.from({ length: PACED }, (_, i) => piece(i)).join('');
-  const latencies = paced.map(([t], i) => t - writes.paced[i]);
+  const paced = await measure('bench-paced', PACED);
+  const latencies = paced.nodes.map(([t], i) => t - writes.paced[i]);
 
   // (2) burst of 5,000.
-  await setModel('bench-burst');
-  await observe();
-  await clickRun();
-  await waitDone();
-  const burst = await s.exec('return window.__bench');
-  const burstText = await s.prop('interpret-output', 'textContent');
-  const burstExpected = Array.from({ length: BURST }, (_, i) => piece(i)).join('');
-  const burstMs = burst.at(-1)[0] - writes.burst[0];
-  if (burstText !== burstExpected) {
-    let i = 0;
-    while (i < burstText.length && burstText[i] === burstExpected[i]) i++;
-    console.error(`burst differs at ${i} of ${burstExpected.length} (got ${burstText.length}): ${JSON.stringify(burstText.slice(i - 20, i + 40))} vs ${JSON.stringify(burstExpected.slice(i - 20, i + 40))}`);
-  }
+  const burst = await measure('bench-burst', BURST);
+  const burstMs = burst.nodes.at(-1)[0] - writes.burst[0];
 
   const result = {
     paced_deltas: PACED,
-    paced_nodes_seen: paced.length,
-    paced_exact: pacedText === pacedExpected,
+    paced_nodes_seen: paced.nodes.length,
+    paced_exact: paced.exact,
     latency_median_ms: pct(latencies, 50),
     latency_p99_ms: pct(latencies, 99),
     latency_max_ms: Math.max(...latencies),
     burst_deltas: BURST,
-    burst_nodes_seen: burst.length,
-    burst_exact: burstText === burstExpected,
+    burst_nodes_seen: burst.nodes.length,
+    burst_exact: burst.exact,
     burst_ms: burstMs,
     click_runs: CLICKS,
     click_to_request_median_ms: pct(clicks, 50),

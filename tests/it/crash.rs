@@ -28,6 +28,14 @@ fn body_for(n: u64, seed: u64) -> String {
     format!("꿈 {n}: ") + &"돼지꿈 dream ".repeat(len / 10 + 1)
 }
 
+/// How many kill cycles: `var` when set (`make soak` sets 200), else `default`.
+fn cycles(var: &str, default: u32) -> u32 {
+    std::env::var(var)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// A seed from the clock, printed so a failing run can be repeated.
 fn seed(what: &str, cycles: u32) -> XorShift {
     let seed = std::time::SystemTime::now()
@@ -149,10 +157,7 @@ fn crash_child_writer() {
 
 #[test]
 fn acknowledged_entries_survive_sigkill() {
-    let cycles: u32 = std::env::var("HAEMONG_CRASH_CYCLES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(50);
+    let cycles = cycles("HAEMONG_CRASH_CYCLES", 50);
     let mut rng = seed("crash test", cycles);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("diary.sqlite3");
@@ -276,10 +281,7 @@ fn crash_child_streamer() {
 
 #[test]
 fn interpretations_and_autosaves_survive_sigkill_mid_stream() {
-    let cycles: u32 = std::env::var("HAEMONG_SOAK_CYCLES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20);
+    let cycles = cycles("HAEMONG_SOAK_CYCLES", 20);
     let mut rng = seed("stream crash test", cycles);
     let (_, expected) = crate::sse_server::transcript("openai-ko");
     let dir = tempfile::tempdir().unwrap();
