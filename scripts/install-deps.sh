@@ -7,7 +7,8 @@ what="${1:-run}"
 build_pkgs=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev libsecret-1-dev libdbus-1-dev)
 test_pkgs=(xvfb xauth webkit2gtk-driver fonts-noto-cjk gnome-keyring libsecret-tools dbus dbus-x11
-  imagemagick xdotool python3-xlib strace fonts-noto-color-emoji locales procps sqlite3 nodejs)
+  imagemagick xdotool python3-xlib strace fonts-noto-color-emoji locales procps sqlite3 nodejs
+  gcc-mingw-w64-x86-64)
 
 pkgs=("${build_pkgs[@]}")
 if [ "$what" = test ] || [ "$what" = bench ]; then pkgs+=("${test_pkgs[@]}"); fi
@@ -58,6 +59,20 @@ if [ "$what" = test ] || [ "$what" = bench ]; then
   if ! cargo fuzz --version >/dev/null 2>&1; then
     echo "install-deps: installing cargo-fuzz"
     cargo install cargo-fuzz --locked --version '^0.13' >/dev/null
+  fi
+  # `make cross-check` compiles the Windows and macOS code paths here: the Rust standard libraries
+  # of both targets, mingw-w64 (above) for Windows build scripts' C, zig (PyPI) for macOS's.
+  installed_targets=$(rustup target list --installed 2>/dev/null || true)
+  for t in x86_64-pc-windows-gnu x86_64-apple-darwin; do
+    if ! grep -qx "$t" <<<"$installed_targets"; then
+      echo "install-deps: adding the Rust target $t"
+      rustup target add "$t" >/dev/null
+    fi
+  done
+  if ! python3 -m ziglang version >/dev/null 2>&1; then
+    echo "install-deps: installing zig (ziglang from PyPI) for the macOS cross-check"
+    python3 -m pip install --quiet --disable-pip-version-check 'ziglang==0.17.*' 2>/dev/null \
+      || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages 'ziglang==0.17.*'
   fi
   # cargo-deny checks licenses, banned crates and sources (deny.toml).
   if ! cargo deny --version >/dev/null 2>&1; then

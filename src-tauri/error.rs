@@ -33,6 +33,10 @@ pub enum Error {
     InvalidUrl(String),
     #[error("no API key is stored for this provider")]
     MissingKey,
+    #[error("plain http:// to a server outside this computer or network would expose the key and the dream")]
+    InsecureUrl,
+    #[error("this dream is already being interpreted")]
+    AlreadyRunning,
     #[error("give either an entry or a text to interpret, not {0}")]
     InvalidTarget(&'static str),
     #[error("the interpretation server: {1}")]
@@ -45,25 +49,37 @@ pub enum Error {
 
 impl Error {
     /// The stable name the UI keys its translated message on.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::EmptyEntry => "empty_entry",
-            Error::TooLong { .. } => "too_long",
-            Error::InvalidInput(_) => "invalid_input",
-            Error::NotFound(_) => "not_found",
-            Error::InterpretationNotFound(_) => "interpretation_not_found",
-            Error::Superseded => "superseded",
-            Error::Database(e) if is_busy(e) => "database_busy",
-            Error::Database(_) | Error::Migration(_) => "database",
-            Error::Io(_) => "io",
-            Error::KeychainUnavailable(_) => "keychain_unavailable",
-            Error::InvalidKey(_) => "invalid_key",
-            Error::InvalidUrl(_) => "invalid_url",
-            Error::MissingKey => "missing_key",
-            Error::InvalidTarget(_) => "invalid_target",
+            Error::EmptyEntry => ErrorKind::EmptyEntry,
+            Error::TooLong { .. } => ErrorKind::TooLong,
+            Error::InvalidInput(_) => ErrorKind::InvalidInput,
+            Error::NotFound(_) => ErrorKind::NotFound,
+            Error::InterpretationNotFound(_) => ErrorKind::InterpretationNotFound,
+            Error::Superseded => ErrorKind::Superseded,
+            Error::Database(e) if is_busy(e) => ErrorKind::DatabaseBusy,
+            Error::Database(_) | Error::Migration(_) => ErrorKind::Database,
+            Error::Io(_) => ErrorKind::Io,
+            Error::KeychainUnavailable(_) => ErrorKind::KeychainUnavailable,
+            Error::InvalidKey(_) => ErrorKind::InvalidKey,
+            Error::InvalidUrl(_) => ErrorKind::InvalidUrl,
+            Error::InsecureUrl => ErrorKind::InsecureUrl,
+            Error::MissingKey => ErrorKind::MissingKey,
+            Error::InvalidTarget(_) => ErrorKind::InvalidTarget,
+            Error::AlreadyRunning => ErrorKind::AlreadyRunning,
             Error::Upstream(u, _) => u.kind(),
-            Error::Settings(_) => "settings",
-            Error::Internal(_) => "internal",
+            Error::Settings(_) => ErrorKind::Settings,
+            Error::Internal(_) => ErrorKind::Internal,
+        }
+    }
+
+    /// The figures a translated message needs, as fields (never parsed back out of `message`).
+    pub fn details(&self) -> Option<serde_json::Value> {
+        match self {
+            Error::TooLong { chars, limit } => {
+                Some(serde_json::json!({ "chars": chars, "limit": limit }))
+            }
+            _ => None,
         }
     }
 }
@@ -73,6 +89,85 @@ fn is_busy(e: &rusqlite::Error) -> bool {
         e.sqlite_error_code(),
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
     )
+}
+
+/// Every kind of failure the UI tells apart, serialized as its snake_case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    EmptyEntry,
+    TooLong,
+    InvalidInput,
+    NotFound,
+    InterpretationNotFound,
+    Superseded,
+    DatabaseBusy,
+    Database,
+    Io,
+    KeychainUnavailable,
+    InvalidKey,
+    InvalidUrl,
+    InsecureUrl,
+    MissingKey,
+    InvalidTarget,
+    AlreadyRunning,
+    KeyRejected,
+    ModelNotFound,
+    Offline,
+    Quota,
+    RateLimited,
+    Tls,
+    Timeout,
+    Server,
+    BadResponse,
+    CutOff,
+    Redirected,
+    Settings,
+    Internal,
+}
+
+impl ErrorKind {
+    /// The same name as serialized, for logs and the `error_kind` column.
+    pub fn as_str(self) -> &'static str {
+        // A unit test checks these against serde's names.
+        match self {
+            ErrorKind::EmptyEntry => "empty_entry",
+            ErrorKind::TooLong => "too_long",
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::InterpretationNotFound => "interpretation_not_found",
+            ErrorKind::Superseded => "superseded",
+            ErrorKind::DatabaseBusy => "database_busy",
+            ErrorKind::Database => "database",
+            ErrorKind::Io => "io",
+            ErrorKind::KeychainUnavailable => "keychain_unavailable",
+            ErrorKind::InvalidKey => "invalid_key",
+            ErrorKind::InvalidUrl => "invalid_url",
+            ErrorKind::InsecureUrl => "insecure_url",
+            ErrorKind::MissingKey => "missing_key",
+            ErrorKind::InvalidTarget => "invalid_target",
+            ErrorKind::AlreadyRunning => "already_running",
+            ErrorKind::KeyRejected => "key_rejected",
+            ErrorKind::ModelNotFound => "model_not_found",
+            ErrorKind::Offline => "offline",
+            ErrorKind::Quota => "quota",
+            ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::Tls => "tls",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Server => "server",
+            ErrorKind::BadResponse => "bad_response",
+            ErrorKind::CutOff => "cut_off",
+            ErrorKind::Redirected => "redirected",
+            ErrorKind::Settings => "settings",
+            ErrorKind::Internal => "internal",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// What went wrong with the interpretation server, in the terms a user can act on.
@@ -89,21 +184,24 @@ pub enum Upstream {
     BadResponse,
     /// The stream ended (or the connection dropped) before the answer said it was finished.
     CutOff,
+    /// The server answered with a redirect: never followed, since the key would go along.
+    Redirected,
 }
 
 impl Upstream {
-    pub fn kind(self) -> &'static str {
+    pub fn kind(self) -> ErrorKind {
         match self {
-            Upstream::KeyRejected => "key_rejected",
-            Upstream::ModelNotFound => "model_not_found",
-            Upstream::Offline => "offline",
-            Upstream::Quota => "quota",
-            Upstream::RateLimited => "rate_limited",
-            Upstream::Tls => "tls",
-            Upstream::Timeout => "timeout",
-            Upstream::Server => "server",
-            Upstream::BadResponse => "bad_response",
-            Upstream::CutOff => "cut_off",
+            Upstream::KeyRejected => ErrorKind::KeyRejected,
+            Upstream::ModelNotFound => ErrorKind::ModelNotFound,
+            Upstream::Offline => ErrorKind::Offline,
+            Upstream::Quota => ErrorKind::Quota,
+            Upstream::RateLimited => ErrorKind::RateLimited,
+            Upstream::Tls => ErrorKind::Tls,
+            Upstream::Timeout => ErrorKind::Timeout,
+            Upstream::Server => ErrorKind::Server,
+            Upstream::BadResponse => ErrorKind::BadResponse,
+            Upstream::CutOff => ErrorKind::CutOff,
+            Upstream::Redirected => ErrorKind::Redirected,
         }
     }
 
@@ -119,15 +217,20 @@ impl Upstream {
             Upstream::Server => "the server had an error",
             Upstream::BadResponse => "the server's answer was not understood",
             Upstream::CutOff => "the answer was cut off",
+            Upstream::Redirected => "the server redirected the request elsewhere",
         }
     }
 }
 
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Error", 2)?;
-        st.serialize_field("kind", self.kind())?;
+        let details = self.details();
+        let mut st = s.serialize_struct("Error", if details.is_some() { 3 } else { 2 })?;
+        st.serialize_field("kind", &self.kind())?;
         st.serialize_field("message", &self.to_string())?;
+        if let Some(d) = details {
+            st.serialize_field("details", &d)?;
+        }
         st.end()
     }
 }
@@ -146,5 +249,36 @@ mod tests {
             v["message"], "the entry is too long (5 characters; the limit is 4)",
             "message is the English fallback"
         );
+        assert_eq!(
+            v["details"],
+            serde_json::json!({ "chars": 5, "limit": 4 }),
+            "the figures travel as fields"
+        );
+        assert!(
+            serde_json::to_value(Error::EmptyEntry)
+                .unwrap()
+                .get("details")
+                .is_none(),
+            "no details when there are no figures"
+        );
+    }
+
+    #[test]
+    fn every_kind_serializes_as_its_name() {
+        for k in [
+            ErrorKind::EmptyEntry,
+            ErrorKind::DatabaseBusy,
+            ErrorKind::InterpretationNotFound,
+            ErrorKind::AlreadyRunning,
+            ErrorKind::KeyRejected,
+            ErrorKind::Redirected,
+            ErrorKind::InsecureUrl,
+        ] {
+            assert_eq!(
+                serde_json::to_value(k).unwrap(),
+                serde_json::Value::String(k.as_str().into()),
+                "{k:?}"
+            );
+        }
     }
 }

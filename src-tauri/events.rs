@@ -6,9 +6,11 @@
 
 use serde::Serialize;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 
 pub const DELTA: &str = "interpret:delta";
+/// A reasoning model's thinking, apart from the answer: never sent as `interpret:delta`.
+pub const REASONING: &str = "interpret:reasoning";
 pub const DONE: &str = "interpret:done";
 pub const ERROR: &str = "interpret:error";
 pub const STOPPED: &str = "interpret:stopped";
@@ -51,6 +53,18 @@ pub struct Delta {
     pub text: String,
 }
 
+/// One piece of reasoning. `seq` counts from 0 without gaps within a request, apart from the
+/// answer's. `movedFromAnswer`: the answer shown so far was reasoning after all (a `</think>` with
+/// no `<think>`); the window moves it here, then appends `text`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reasoning {
+    pub request_id: u64,
+    pub seq: u64,
+    pub text: String,
+    pub moved_from_answer: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Done {
@@ -60,6 +74,8 @@ pub struct Done {
     pub finish_reason: String,
     /// The answer did not end on its own: `length`, `answer_too_long`.
     pub truncated: bool,
+    /// The model thought but wrote no answer (often: its whole length budget went on thinking).
+    pub thinking_only: bool,
     pub usage: Option<Usage>,
     /// The saved row; `None` if it could not be saved (for example, the entry was deleted).
     pub interpretation_id: Option<i64>,
@@ -70,9 +86,12 @@ pub struct Done {
 pub struct Failed {
     pub request_id: u64,
     /// The stable name the UI translates (`key_rejected`, `cut_off`, `timeout`, …).
-    pub kind: String,
+    pub kind: ErrorKind,
     /// English fallback; never the key, the dream or the server's own words.
     pub message: String,
+    /// The figures the translated message needs, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
     pub interpretation_id: Option<i64>,
 }
 
@@ -87,6 +106,7 @@ pub struct Stopped {
 #[serde(untagged)]
 pub enum InterpretEvent {
     Delta(Delta),
+    Reasoning(Reasoning),
     Done(Done),
     Error(Failed),
     Stopped(Stopped),
@@ -96,6 +116,7 @@ impl InterpretEvent {
     pub fn name(&self) -> &'static str {
         match self {
             InterpretEvent::Delta(_) => DELTA,
+            InterpretEvent::Reasoning(_) => REASONING,
             InterpretEvent::Done(_) => DONE,
             InterpretEvent::Error(_) => ERROR,
             InterpretEvent::Stopped(_) => STOPPED,
@@ -109,8 +130,9 @@ impl InterpretEvent {
     ) -> InterpretEvent {
         InterpretEvent::Error(Failed {
             request_id,
-            kind: error.kind().to_string(),
+            kind: error.kind(),
             message: error.to_string(),
+            details: error.details(),
             interpretation_id,
         })
     }

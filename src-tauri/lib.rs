@@ -41,6 +41,9 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         interpret::commands::interpret_start,
         interpret::commands::interpret_stop,
         interpret::commands::interpret_history,
+        interpret::commands::interpret_adhoc_list,
+        interpret::commands::interpret_delete,
+        interpret::commands::interpret_get,
         tray::commands::tray_close_plan,
         tray::commands::tray_close_main,
         tray::commands::tray_open_main,
@@ -58,7 +61,44 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             tray::window::setup(app.handle())?;
             Ok(())
         })
+        // A window that reloads or goes away stops the streams it started: nobody would read
+        // the rest, and the provider stops generating (and billing) at once.
+        .on_page_load(|webview, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Started {
+                stop_streams_of(webview.app_handle(), webview.label());
+            }
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::Destroyed = event {
+                stop_streams_of(window.app_handle(), window.label());
+            }
+        })
         .invoke_handler(invoke_handler())
+}
+
+fn stop_streams_of<R: Runtime>(app: &tauri::AppHandle<R>, label: &str) {
+    if let Some(state) = app.try_state::<AppState>() {
+        let n = state.interpreter.stop_owned_by(label);
+        if n > 0 {
+            log::info!("window {label} went away; stopped {n} interpretation(s)");
+        }
+    }
+}
+
+/// Runs when the app is about to exit, however that was asked (the tray's Quit, the diary
+/// window, Ctrl+Q, SIGTERM at logout): every running interpretation is stopped and what arrived is
+/// saved as `stopped` before the process ends.
+pub fn on_exit<R: Runtime>(app: &tauri::AppHandle<R>) {
+    if let Some(state) = app.try_state::<AppState>() {
+        let all_saved = tauri::async_runtime::block_on(
+            state
+                .interpreter
+                .shutdown(std::time::Duration::from_secs(3)),
+        );
+        if !all_saved {
+            log::warn!("an interpretation could not be saved before exit");
+        }
+    }
 }
 
 pub fn run() {
@@ -81,7 +121,41 @@ pub fn run() {
     if tray::shortcuts_supported(|k| std::env::var(k).ok()) {
         b = b.plugin(tauri_plugin_global_shortcut::Builder::new().build());
     }
-    builder(b)
-        .run(tauri::generate_context!("tauri.conf.json"))
-        .expect("error while running Haemong");
+    let app = builder(b)
+        .build(tauri::generate_context!("tauri.conf.json"))
+        .expect("error while building Haemong");
+    exit_on_signals(app.handle());
+    app.run(|app, event| {
+        if let tauri::RunEvent::Exit = event {
+            on_exit(app);
+        }
+    });
+}
+
+/// SIGTERM (the session ending, `kill`), SIGINT (Ctrl+C in a terminal) and SIGHUP quit the way
+/// the tray's Quit does, so a streaming interpretation is saved instead of lost.
+fn exit_on_signals<R: Runtime>(app: &tauri::AppHandle<R>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+                signal(SignalKind::terminate()),
+                signal(SignalKind::interrupt()),
+                signal(SignalKind::hangup()),
+            ) else {
+                log::warn!("signal handlers not installed");
+                return;
+            };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+                _ = hup.recv() => {}
+            }
+            app.exit(0);
+        });
+    }
+    #[cfg(not(unix))]
+    let _ = app;
 }

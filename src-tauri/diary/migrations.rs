@@ -61,6 +61,13 @@ pub fn migrations() -> Migrations<'static> {
         CREATE INDEX interpretations_by_entry ON interpretations (entry_id, id DESC);
         "#,
         ),
+        // A reasoning model's thinking, kept apart from the answer (`text`).
+        M::up(
+            r#"
+        ALTER TABLE interpretations ADD COLUMN reasoning TEXT NOT NULL DEFAULT '';
+        CREATE INDEX interpretations_adhoc ON interpretations (id DESC) WHERE entry_id IS NULL;
+        "#,
+        ),
     ])
 }
 

@@ -13,11 +13,40 @@ const CHECK_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
 pub struct Endpoint {
-    /// Normalised, without a trailing slash (`settings::normalize_base_url`).
+    /// Normalised, without a trailing slash (`settings::normalize_base_url`); may carry a query
+    /// (Azure's `api-version`), which `url` keeps after the path it adds.
     pub base_url: String,
     pub model: String,
     pub key: Option<String>,
     pub local: bool,
+    /// How the key is sent: `Authorization: Bearer` (everyone) or `api-key` (Azure OpenAI).
+    pub auth: AuthHeader,
+}
+
+pub use crate::settings::AuthHeader;
+
+impl Endpoint {
+    /// `{base}/{path}`, with the base URL's query (if any) kept at the end.
+    pub fn url(&self, path: &str) -> String {
+        match self.base_url.split_once('?') {
+            Some((base, query)) => format!("{base}/{path}?{query}"),
+            None => format!("{}/{path}", self.base_url),
+        }
+    }
+
+    /// Adds the key, in the header this endpoint expects.
+    pub fn authorize(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match (&self.key, self.auth) {
+            (None, _) => req,
+            (Some(key), AuthHeader::Bearer) => req.bearer_auth(key),
+            (Some(key), AuthHeader::ApiKey) => {
+                let mut value = reqwest::header::HeaderValue::from_str(key)
+                    .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static(""));
+                value.set_sensitive(true);
+                req.header("api-key", value)
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for Endpoint {
@@ -38,7 +67,11 @@ pub struct CheckOk {
 }
 
 pub fn http_client(timeout: Option<Duration>) -> Result<reqwest::Client> {
-    let mut b = reqwest::Client::builder().connect_timeout(CONNECT_TIMEOUT);
+    // Never follow a redirect: reqwest would carry a custom `api-key` header to wherever it
+    // points. A redirect is reported instead, so the user can enter the final address.
+    let mut b = reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none());
     if let Some(t) = timeout {
         b = b.timeout(t);
     }
@@ -55,7 +88,7 @@ pub async fn check_endpoint(ep: &Endpoint) -> Result<CheckOk> {
         ));
     }
     let req = http_client(Some(CHECK_TIMEOUT))?
-        .post(format!("{}/chat/completions", ep.base_url))
+        .post(ep.url("chat/completions"))
         .json(&serde_json::json!({
             "model": ep.model,
             "messages": [{ "role": "user", "content": "Reply with OK." }],
@@ -81,7 +114,7 @@ pub async fn check_endpoint(ep: &Endpoint) -> Result<CheckOk> {
 /// The model names the endpoint offers (`GET {base}/models`), sorted, at most `MAX_MODELS`; for the
 /// settings view's suggestions. A free-text model still works when this fails.
 pub async fn list_models(ep: &Endpoint) -> Result<Vec<String>> {
-    let req = http_client(Some(MODELS_TIMEOUT))?.get(format!("{}/models", ep.base_url));
+    let req = http_client(Some(MODELS_TIMEOUT))?.get(ep.url("models"));
     let json = send_for_json(ep, req).await?;
     // OpenAI, OpenRouter, LM Studio and Ollama's /v1 all answer `{ "data": [{ "id": … }] }`.
     let mut models: Vec<String> = json["data"]
@@ -101,14 +134,8 @@ pub async fn list_models(ep: &Endpoint) -> Result<Vec<String>> {
 pub const MAX_MODELS: usize = 1000;
 
 /// Sends a short request with the key and reads the JSON answer, or the failure class.
-async fn send_for_json(
-    ep: &Endpoint,
-    mut req: reqwest::RequestBuilder,
-) -> Result<serde_json::Value> {
-    if let Some(key) = &ep.key {
-        req = req.bearer_auth(key);
-    }
-    let resp = req.send().await.map_err(classify_transport)?;
+async fn send_for_json(ep: &Endpoint, req: reqwest::RequestBuilder) -> Result<serde_json::Value> {
+    let resp = ep.authorize(req).send().await.map_err(classify_transport)?;
     let status = resp.status();
     let body = resp.bytes().await.map_err(classify_transport)?;
     if !status.is_success() {
@@ -167,6 +194,7 @@ pub fn classify_status(status: u16, body: &[u8]) -> Error {
         429 => Upstream::RateLimited,
         400 if code.contains("model_not_found") => Upstream::ModelNotFound,
         500..=599 => Upstream::Server,
+        300..=399 => Upstream::Redirected,
         _ => Upstream::BadResponse,
     };
     Error::Upstream(class, format!("HTTP {status}: {}", class.describe()))
@@ -175,39 +203,40 @@ pub fn classify_status(status: u16, body: &[u8]) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
-    fn kind(e: Error) -> &'static str {
+    fn kind(e: Error) -> ErrorKind {
         e.kind()
     }
 
     #[test]
     fn statuses_map_to_what_the_user_can_do() {
-        assert_eq!(kind(classify_status(401, b"{}")), "key_rejected");
-        assert_eq!(kind(classify_status(403, b"")), "key_rejected");
-        assert_eq!(kind(classify_status(404, b"")), "model_not_found");
+        assert_eq!(kind(classify_status(401, b"{}")), ErrorKind::KeyRejected);
+        assert_eq!(kind(classify_status(403, b"")), ErrorKind::KeyRejected);
+        assert_eq!(kind(classify_status(404, b"")), ErrorKind::ModelNotFound);
         assert_eq!(
             kind(classify_status(
                 429,
                 br#"{"error":{"code":"insufficient_quota","type":"insufficient_quota"}}"#
             )),
-            "quota"
+            ErrorKind::Quota
         );
         assert_eq!(
             kind(classify_status(
                 429,
                 br#"{"error":{"code":"rate_limit_exceeded"}}"#
             )),
-            "rate_limited"
+            ErrorKind::RateLimited
         );
         assert_eq!(
             kind(classify_status(
                 400,
                 br#"{"error":{"code":"model_not_found"}}"#
             )),
-            "model_not_found"
+            ErrorKind::ModelNotFound
         );
-        assert_eq!(kind(classify_status(503, b"<html>")), "server");
-        assert_eq!(kind(classify_status(418, b"")), "bad_response");
+        assert_eq!(kind(classify_status(503, b"<html>")), ErrorKind::Server);
+        assert_eq!(kind(classify_status(418, b"")), ErrorKind::BadResponse);
     }
 
     #[test]
@@ -224,7 +253,31 @@ mod tests {
             model: "m".into(),
             key: Some("sk-secret".into()),
             local: false,
+            auth: AuthHeader::ApiKey,
         };
         assert!(!format!("{ep:?}").contains("sk-secret"));
+    }
+
+    #[test]
+    fn paths_go_before_the_query() {
+        let mut ep = Endpoint {
+            base_url: "https://r.openai.azure.com/openai/deployments/d?api-version=2024-10-21"
+                .into(),
+            model: "d".into(),
+            key: None,
+            local: false,
+            auth: AuthHeader::ApiKey,
+        };
+        assert_eq!(
+            ep.url("chat/completions"),
+            "https://r.openai.azure.com/openai/deployments/d/chat/completions?api-version=2024-10-21"
+        );
+        ep.base_url = "http://localhost:1234/v1".into();
+        assert_eq!(ep.url("models"), "http://localhost:1234/v1/models");
+        assert_eq!(
+            kind(classify_status(307, b"")),
+            ErrorKind::Redirected,
+            "a redirect is named, not followed"
+        );
     }
 }

@@ -18,7 +18,8 @@ pub async fn interpret_start<R: Runtime>(
     state: State<'_, AppState>,
     request: StartRequest,
 ) -> Result<Started> {
-    let target = EventTarget::webview_window(window.label());
+    let owner = window.label().to_string();
+    let target = EventTarget::webview_window(&owner);
     let sink = Arc::new(move |ev: crate::events::InterpretEvent| {
         if let Err(e) = window.emit_to(target.clone(), ev.name(), &ev) {
             log::error!("could not emit {}: {e}", ev.name());
@@ -27,7 +28,7 @@ pub async fn interpret_start<R: Runtime>(
     let settings = state.settings.get();
     state
         .interpreter
-        .start(settings, &state.secrets, request, sink)
+        .start(settings, &state.secrets, request, &owner, sink)
         .await
 }
 
@@ -46,6 +47,24 @@ pub async fn interpret_history(
     state.interpreter.history(entry_id).await
 }
 
+/// The quick window's interpretations that were not filed into the diary (they hold dream text).
+#[tauri::command]
+pub async fn interpret_adhoc_list(state: State<'_, AppState>) -> Result<Vec<Interpretation>> {
+    state.interpreter.adhoc().await
+}
+
+/// Deletes one saved interpretation (from an entry's history or the quick window's list).
+#[tauri::command]
+pub async fn interpret_delete(state: State<'_, AppState>, id: i64) -> Result<()> {
+    state.interpreter.delete(id).await
+}
+
+/// One saved interpretation (the one a run just saved, to add to the history without reloading it).
+#[tauri::command]
+pub async fn interpret_get(state: State<'_, AppState>, id: i64) -> Result<Interpretation> {
+    state.interpreter.get(id).await
+}
+
 /// The models `provider`'s server at `base_url` offers, for suggestions while the form is edited.
 #[tauri::command]
 pub async fn settings_models(
@@ -53,7 +72,8 @@ pub async fn settings_models(
     provider: Provider,
     base_url: String,
 ) -> Result<Vec<String>> {
-    let endpoint = super::endpoint_for(provider, &base_url, "", &state.secrets).await?;
+    let settings = state.settings.get();
+    let endpoint = super::endpoint_for(&settings, provider, &base_url, "", &state.secrets).await?;
     super::list_models(&endpoint).await
 }
 

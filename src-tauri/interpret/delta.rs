@@ -11,8 +11,11 @@ use crate::events::Usage;
 /// What one event says.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Parsed {
-    /// `choices[0].delta.content`, when non-empty.
+    /// `choices[0].delta.content`, when non-empty (a string, or the text of an array of parts).
+    /// It may hold a `<think>` block: `think::Splitter` takes it apart.
     pub text: Option<String>,
+    /// `delta.reasoning_content` (DeepSeek, LM Studio) or `delta.reasoning` (OpenRouter, Ollama).
+    pub reasoning: Option<String>,
     pub finish_reason: Option<String>,
     pub usage: Option<Usage>,
     /// `data: [DONE]`.
@@ -52,18 +55,41 @@ pub fn parse(event: &str, data: &str) -> Result<Parsed, Error> {
         .and_then(Value::as_array)
         .and_then(|c| c.first())
     {
-        parsed.text = choice["delta"]["content"]
-            .as_str()
-            // Some servers ignore `stream` and wrap a whole message in a chunk.
-            .or_else(|| choice["message"]["content"].as_str())
-            .filter(|t| !t.is_empty())
-            .map(str::to_string);
+        // Some servers ignore `stream` and wrap a whole message in a chunk.
+        let part = if choice["delta"].is_object() {
+            &choice["delta"]
+        } else {
+            &choice["message"]
+        };
+        parsed.text = text_of(&part["content"]);
+        parsed.reasoning =
+            text_of(&part["reasoning_content"]).or_else(|| text_of(&part["reasoning"]));
         parsed.finish_reason = choice["finish_reason"]
             .as_str()
             .filter(|r| !r.is_empty())
             .map(str::to_string);
     }
     Ok(parsed)
+}
+
+/// A string, or the concatenated `text` of an array of parts (`[{"type":"text","text":…}]`);
+/// `None` when empty.
+fn text_of(v: &Value) -> Option<String> {
+    let text = match v {
+        Value::String(s) => s.clone(),
+        Value::Array(parts) => parts
+            .iter()
+            .filter_map(|p| match p {
+                Value::String(s) => Some(s.as_str()),
+                p if matches!(p["type"].as_str(), None | Some("text" | "output_text")) => {
+                    p["text"].as_str()
+                }
+                _ => None,
+            })
+            .collect(),
+        _ => return None,
+    };
+    (!text.is_empty()).then_some(text)
 }
 
 fn usage(v: &Value) -> Option<Usage> {
@@ -111,7 +137,7 @@ pub fn parse_whole(body: &[u8]) -> Result<Parsed, Error> {
     let text = std::str::from_utf8(body)
         .map_err(|_| Error::Upstream(Upstream::BadResponse, "the answer was not UTF-8".into()))?;
     let parsed = parse("", text)?;
-    if parsed.text.is_none() && parsed.finish_reason.is_none() {
+    if parsed.text.is_none() && parsed.reasoning.is_none() && parsed.finish_reason.is_none() {
         return Err(Error::Upstream(
             Upstream::BadResponse,
             "the answer is not a chat completion".into(),
@@ -123,6 +149,7 @@ pub fn parse_whole(body: &[u8]) -> Result<Parsed, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     fn chunk(delta: &str, finish: &str) -> String {
         format!(
@@ -181,6 +208,53 @@ mod tests {
     }
 
     #[test]
+    fn reasoning_fields_are_apart_from_the_text() {
+        let p = parse("", &chunk(r#"{"reasoning_content":"돼지는…"}"#, "null")).unwrap();
+        assert_eq!(
+            p.reasoning.as_deref(),
+            Some("돼지는…"),
+            "DeepSeek, LM Studio"
+        );
+        assert_eq!(p.text, None, "reasoning is never answer text");
+        let p = parse(
+            "",
+            &chunk(r#"{"content":"","reasoning":"Let me think"}"#, "null"),
+        )
+        .unwrap();
+        assert_eq!(
+            p.reasoning.as_deref(),
+            Some("Let me think"),
+            "OpenRouter, Ollama"
+        );
+        assert_eq!(p.text, None);
+        let p = parse(
+            "",
+            &chunk(r#"{"content":null,"reasoning_content":null}"#, "null"),
+        )
+        .unwrap();
+        assert_eq!(p, Parsed::default(), "nulls add nothing");
+    }
+
+    #[test]
+    fn content_as_an_array_of_parts_is_read() {
+        let p = parse(
+            "",
+            &chunk(
+                r#"{"content":[{"type":"text","text":"돼지"},{"type":"image_url","image_url":{}},{"type":"text","text":"꿈"}]}"#,
+                "null",
+            ),
+        )
+        .unwrap();
+        assert_eq!(
+            p.text.as_deref(),
+            Some("돼지꿈"),
+            "only the text parts, in order"
+        );
+        let p = parse("", &chunk(r#"{"content":[]}"#, "null")).unwrap();
+        assert_eq!(p.text, None);
+    }
+
+    #[test]
     fn done_marker() {
         assert!(parse("", "[DONE]").unwrap().done);
         assert!(parse("", " [DONE] ").unwrap().done);
@@ -193,7 +267,7 @@ mod tests {
             r#"{"error":{"message":"Rate limit reached for sk-abc","type":"requests","code":"rate_limit_exceeded"}}"#,
         )
         .unwrap_err();
-        assert_eq!(e.kind(), "rate_limited");
+        assert_eq!(e.kind(), ErrorKind::RateLimited);
         assert!(
             !e.to_string().contains("sk-abc"),
             "the server's words are not repeated"
@@ -203,15 +277,21 @@ mod tests {
             r#"{"error":{"code":502,"message":"Provider returned error"}}"#,
         )
         .unwrap_err();
-        assert_eq!(e.kind(), "server", "OpenRouter's numeric code");
+        assert_eq!(e.kind(), ErrorKind::Server, "OpenRouter's numeric code");
         let e = parse("error", r#"{"message":"overloaded"}"#).unwrap_err();
-        assert_eq!(e.kind(), "server", "an `event: error`");
+        assert_eq!(e.kind(), ErrorKind::Server, "an `event: error`");
     }
 
     #[test]
     fn garbage_is_a_bad_response() {
-        assert_eq!(parse("", "<html>").unwrap_err().kind(), "bad_response");
-        assert_eq!(parse("", "{\"choi").unwrap_err().kind(), "bad_response");
+        assert_eq!(
+            parse("", "<html>").unwrap_err().kind(),
+            ErrorKind::BadResponse
+        );
+        assert_eq!(
+            parse("", "{\"choi").unwrap_err().kind(),
+            ErrorKind::BadResponse
+        );
     }
 
     #[test]
@@ -222,6 +302,17 @@ mod tests {
         .unwrap();
         assert_eq!(p.text.as_deref(), Some("Hello"));
         assert_eq!(p.finish_reason.as_deref(), Some("stop"));
-        assert_eq!(parse_whole(b"{}").unwrap_err().kind(), "bad_response");
+        let p = parse_whole(
+            br#"{"choices":[{"message":{"content":"A","reasoning_content":"R"},"finish_reason":"stop"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (p.text.as_deref(), p.reasoning.as_deref()),
+            (Some("A"), Some("R"))
+        );
+        assert_eq!(
+            parse_whole(b"{}").unwrap_err().kind(),
+            ErrorKind::BadResponse
+        );
     }
 }

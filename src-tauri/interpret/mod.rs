@@ -8,6 +8,7 @@ pub mod prompt;
 pub mod runner;
 pub mod service;
 pub mod store;
+pub mod think;
 
 use crate::error::{Error, Result};
 use crate::secrets::Secrets;
@@ -19,6 +20,7 @@ pub use service::{Interpreter, StartRequest, Started};
 /// The endpoint the saved settings describe, with the provider's key from the keychain.
 pub async fn endpoint_from(settings: &Settings, secrets: &Secrets) -> Result<Endpoint> {
     endpoint_for(
+        settings,
         settings.provider,
         &settings.base_url,
         &settings.model,
@@ -28,13 +30,20 @@ pub async fn endpoint_from(settings: &Settings, secrets: &Secrets) -> Result<End
 }
 
 /// The endpoint for `provider` at `base_url` (normalised here), with its key from the keychain.
+/// `settings` gives the confirmations and the custom provider's key header.
 pub async fn endpoint_for(
+    settings: &Settings,
     provider: Provider,
     base_url: &str,
     model: &str,
     secrets: &Secrets,
 ) -> Result<Endpoint> {
     let base_url = crate::settings::normalize_base_url(base_url)?;
+    crate::settings::require_secure(&base_url, settings.allow_insecure_http)?;
+    let auth = match provider {
+        Provider::Custom => settings.auth_header,
+        p => p.preset().auth,
+    };
     let secrets = secrets.clone();
     let id = provider.id();
     let key = tokio::task::spawn_blocking(move || secrets.key(id))
@@ -45,5 +54,6 @@ pub async fn endpoint_for(
         model: model.to_string(),
         key,
         local: provider.preset().local,
+        auth,
     })
 }

@@ -9,8 +9,8 @@ use futures_util::{stream, Stream, StreamExt};
 use tokio_util::sync::CancellationToken;
 
 use super::client::{classify_status, classify_transport, Endpoint};
-use super::delta;
-use crate::error::{Error, Upstream};
+use super::{delta, think};
+use crate::error::{Error, ErrorKind, Upstream};
 use crate::events::Usage;
 
 /// How long to wait and how hard to try.
@@ -27,6 +27,8 @@ pub struct Limits {
     /// The answer is cut here (`finish_reason: answer_too_long`): a server that never stops
     /// cannot fill the memory or the diary.
     pub max_answer_bytes: usize,
+    /// Reasoning kept and shown, apart from the answer's limit (models think at length).
+    pub max_reasoning_bytes: usize,
     /// Raw bytes read (events, keep-alives, JSON overhead) before the stream is refused.
     pub max_stream_bytes: usize,
     /// At most this much of an error body is read.
@@ -62,6 +64,7 @@ impl Default for Limits {
             backoff: Duration::from_millis(250),
             max_retry_after: Duration::from_secs(20),
             max_answer_bytes: 64 * 1024,
+            max_reasoning_bytes: 256 * 1024,
             max_stream_bytes: 16 * 1024 * 1024,
             max_error_body: 64 * 1024,
         }
@@ -81,15 +84,25 @@ pub enum Outcome {
 
 pub const ANSWER_TOO_LONG: &str = "answer_too_long";
 
-/// Streams `body` to `{base_url}/chat/completions`, calling `on_text` with each non-empty delta.
-/// Returns when the answer ended, failed or `cancel` fired; dropping the response closes the socket.
+/// What the stream adds, in the order a reader should see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece<'a> {
+    Answer(&'a str),
+    Reasoning(&'a str),
+    /// The answer shown so far was reasoning after all (a `</think>` with no `<think>`).
+    AnswerWasReasoning,
+}
+
+/// Streams `body` to the endpoint's chat completions, calling `on_piece` with each non-empty piece
+/// of answer or reasoning. Returns when the answer ended, failed or `cancel` fired; dropping the
+/// response closes the socket.
 pub async fn stream_completion(
     client: &reqwest::Client,
     endpoint: &Endpoint,
     body: &serde_json::Value,
     limits: &Limits,
     cancel: &CancellationToken,
-    mut on_text: impl FnMut(&str),
+    on_piece: impl FnMut(Piece<'_>),
 ) -> Outcome {
     let resp = match connect(client, endpoint, body, limits, cancel).await {
         Ok(Some(resp)) => resp,
@@ -101,51 +114,39 @@ pub async fn stream_completion(
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/event-stream"));
-    let mut answer_bytes = 0usize;
-    let mut finish_reason: Option<String> = None;
-    let mut usage = None;
+    let mut collector = Collector::new(limits, on_piece);
 
     if !is_event_stream {
-        // A server that ignored `stream: true` and sent the whole completion as JSON.
+        // A server that ignored `stream: true` and sent the whole completion as JSON: the same
+        // reasoning split and size limit as a stream.
         let body = match read_limited(resp, limits.max_stream_bytes, limits.idle, cancel).await {
             Ok(Some(b)) => b,
             Ok(None) => return Outcome::Stopped,
             Err(e) => return Outcome::Failed(e),
         };
         return match delta::parse_whole(&body) {
-            Ok(p) => {
-                if let Some(t) = &p.text {
-                    on_text(t);
-                }
-                Outcome::Done {
-                    finish_reason: p.finish_reason.unwrap_or_else(|| "stop".into()),
-                    usage: p.usage,
-                }
-            }
+            Ok(p) => collector
+                .take(p)
+                .unwrap_or_else(|| collector.end().unwrap_or_else(|| done("stop", None))),
             Err(e) => Outcome::Failed(e),
         };
     }
 
-    let mut events = Box::pin(byte_events(resp.bytes_stream(), limits.max_stream_bytes));
+    let mut events = Box::pin(byte_events(
+        resp.bytes_stream(),
+        limits.max_stream_bytes,
+        Some(limits.idle),
+    ));
     let mut saw_event = false;
     loop {
         let next = tokio::select! {
             biased;
             _ = cancel.cancelled() => return Outcome::Stopped,
-            next = tokio::time::timeout(limits.idle, events.next()) => next,
+            next = events.next() => next,
         };
         let event = match next {
-            // Quiet too long. After a finish reason only the usage chunk was missing.
-            Err(_) => {
-                return finished(finish_reason, usage).unwrap_or_else(|| {
-                    Outcome::Failed(Error::Upstream(
-                        Upstream::Timeout,
-                        "the server stopped sending".into(),
-                    ))
-                })
-            }
-            Ok(None) => {
-                return finished(finish_reason, usage).unwrap_or_else(|| {
+            None => {
+                return collector.end().unwrap_or_else(|| {
                     Outcome::Failed(if saw_event {
                         Error::Upstream(
                             Upstream::CutOff,
@@ -161,12 +162,16 @@ pub async fn stream_completion(
                     })
                 });
             }
-            Ok(Some(Err(e))) => {
+            Some(Err(e)) => {
                 let fallback = match e {
                     EventStreamError::Transport(StreamFail::TooBig) => Error::Upstream(
                         Upstream::BadResponse,
                         "the stream is larger than any answer".into(),
                     ),
+                    // Quiet too long (not a byte, not even a keep-alive).
+                    EventStreamError::Transport(StreamFail::Idle) => {
+                        Error::Upstream(Upstream::Timeout, "the server stopped sending".into())
+                    }
                     EventStreamError::Transport(StreamFail::Http(_)) => Error::Upstream(
                         Upstream::CutOff,
                         "the connection dropped before the answer was finished".into(),
@@ -176,60 +181,145 @@ pub async fn stream_completion(
                         "the stream is not valid server-sent events".into(),
                     ),
                 };
-                return finished(finish_reason, usage).unwrap_or(Outcome::Failed(fallback));
+                // After a finish reason only the usage chunk was missing.
+                return collector.end().unwrap_or(Outcome::Failed(fallback));
             }
-            Ok(Some(Ok(event))) => event,
+            Some(Ok(event)) => event,
         };
         saw_event = true;
-        let parsed = match delta::parse(&event.event, &event.data) {
-            Ok(p) => p,
-            Err(e) => return Outcome::Failed(e),
-        };
-        if let Some(text) = parsed.text {
-            if answer_bytes + text.len() > limits.max_answer_bytes {
-                // Keep what fits, cut on a character boundary.
-                let room = limits.max_answer_bytes - answer_bytes;
-                let cut = (0..=room)
-                    .rev()
-                    .find(|&i| text.is_char_boundary(i))
-                    .unwrap_or(0);
-                if cut > 0 {
-                    on_text(&text[..cut]);
+        match delta::parse(&event.event, &event.data) {
+            Ok(p) => {
+                if let Some(outcome) = collector.take(p) {
+                    return outcome;
                 }
-                return Outcome::Done {
-                    finish_reason: ANSWER_TOO_LONG.into(),
-                    usage,
-                };
             }
-            answer_bytes += text.len();
-            on_text(&text);
-        }
-        if parsed.usage.is_some() {
-            usage = parsed.usage;
-        }
-        if parsed.finish_reason.is_some() {
-            finish_reason = parsed.finish_reason;
-        }
-        if parsed.done {
-            return Outcome::Done {
-                finish_reason: finish_reason.unwrap_or_else(|| "stop".into()),
-                usage,
-            };
+            Err(e) => return Outcome::Failed(e),
         }
     }
 }
 
-fn finished(finish_reason: Option<String>, usage: Option<Usage>) -> Option<Outcome> {
-    finish_reason.map(|finish_reason| Outcome::Done {
-        finish_reason,
+fn done(finish_reason: &str, usage: Option<Usage>) -> Outcome {
+    Outcome::Done {
+        finish_reason: finish_reason.into(),
         usage,
-    })
+    }
+}
+
+/// Turns parsed events into pieces: the `<think>` split, the answer's size limit, the reasoning's
+/// own limit, the finish reason and usage seen so far.
+struct Collector<F> {
+    on_piece: F,
+    splitter: think::Splitter,
+    answer_bytes: usize,
+    reasoning_bytes: usize,
+    max_answer: usize,
+    max_reasoning: usize,
+    finish_reason: Option<String>,
+    usage: Option<Usage>,
+}
+
+impl<F: FnMut(Piece<'_>)> Collector<F> {
+    fn new(limits: &Limits, on_piece: F) -> Self {
+        Collector {
+            on_piece,
+            splitter: think::Splitter::default(),
+            answer_bytes: 0,
+            reasoning_bytes: 0,
+            max_answer: limits.max_answer_bytes,
+            max_reasoning: limits.max_reasoning_bytes,
+            finish_reason: None,
+            usage: None,
+        }
+    }
+
+    /// `Some` when this event ended the answer.
+    fn take(&mut self, p: delta::Parsed) -> Option<Outcome> {
+        if let Some(r) = &p.reasoning {
+            self.reasoning(r);
+        }
+        if let Some(text) = &p.text {
+            let parts = self.splitter.feed(text);
+            if let Some(outcome) = self.parts(parts) {
+                return Some(outcome);
+            }
+        }
+        if p.usage.is_some() {
+            self.usage = p.usage;
+        }
+        if p.finish_reason.is_some() {
+            self.finish_reason = p.finish_reason;
+        }
+        if p.done {
+            let parts = self.splitter.finish();
+            return Some(self.parts(parts).unwrap_or_else(|| {
+                done(self.finish_reason.as_deref().unwrap_or("stop"), self.usage)
+            }));
+        }
+        None
+    }
+
+    /// The stream is over without `[DONE]`: done if a finish reason came, else `None`.
+    fn end(&mut self) -> Option<Outcome> {
+        let parts = self.splitter.finish();
+        if let Some(outcome) = self.parts(parts) {
+            return Some(outcome);
+        }
+        let reason = self.finish_reason.clone()?;
+        Some(done(&reason, self.usage))
+    }
+
+    fn parts(&mut self, parts: Vec<think::Part>) -> Option<Outcome> {
+        for part in parts {
+            match part {
+                think::Part::Reasoning(r) => self.reasoning(&r),
+                think::Part::AnswerWasReasoning => {
+                    self.reasoning_bytes += self.answer_bytes;
+                    self.answer_bytes = 0;
+                    (self.on_piece)(Piece::AnswerWasReasoning);
+                }
+                think::Part::Answer(text) => {
+                    if self.answer_bytes + text.len() > self.max_answer {
+                        // Keep what fits, cut on a character boundary.
+                        let room = self.max_answer - self.answer_bytes;
+                        let cut = floor_char_boundary(&text, room);
+                        if cut > 0 {
+                            (self.on_piece)(Piece::Answer(&text[..cut]));
+                        }
+                        return Some(done(ANSWER_TOO_LONG, self.usage));
+                    }
+                    self.answer_bytes += text.len();
+                    (self.on_piece)(Piece::Answer(&text));
+                }
+            }
+        }
+        None
+    }
+
+    /// Reasoning past its limit is dropped (the answer still comes): a model that thinks forever
+    /// cannot fill the memory or the diary.
+    fn reasoning(&mut self, r: &str) {
+        let room = self.max_reasoning.saturating_sub(self.reasoning_bytes);
+        let cut = floor_char_boundary(r, room.min(r.len()));
+        if cut > 0 {
+            self.reasoning_bytes += cut;
+            (self.on_piece)(Piece::Reasoning(&r[..cut]));
+        }
+    }
+}
+
+fn floor_char_boundary(s: &str, at: usize) -> usize {
+    (0..=at.min(s.len()))
+        .rev()
+        .find(|&i| s.is_char_boundary(i))
+        .unwrap_or(0)
 }
 
 #[derive(Debug)]
 enum StreamFail {
     Http(#[allow(dead_code)] reqwest::Error),
     TooBig,
+    /// No byte arrived within the idle limit.
+    Idle,
 }
 
 impl std::fmt::Display for StreamFail {
@@ -237,35 +327,132 @@ impl std::fmt::Display for StreamFail {
         match self {
             StreamFail::Http(e) => write!(f, "{e}"),
             StreamFail::TooBig => f.write_str("stream too large"),
+            StreamFail::Idle => f.write_str("no data within the idle limit"),
         }
     }
 }
 
-/// The body as SSE events. A final newline is added at the end of the body: with `\r`-only line
-/// endings the blank line after the last event is otherwise ambiguous (it could be half of a
-/// `\r\n`), and the parser would wait for a byte that never comes.
-fn byte_events(
-    body: impl Stream<Item = reqwest::Result<bytes::Bytes>>,
+/// The body as SSE events.
+///
+/// - The idle limit counts from the last byte received, whatever it was: a keep-alive comment
+///   keeps a queued or long-thinking model's stream alive, though it makes no event.
+/// - Invalid UTF-8 becomes U+FFFD and the stream goes on (eventsource-stream would end it).
+/// - A final newline is added at the end of the body: with `\r`-only line endings the blank line
+///   after the last event is otherwise ambiguous (it could be half of a `\r\n`), and the parser
+///   would wait for a byte that never comes.
+fn byte_events<S>(
+    body: S,
     max_bytes: usize,
-) -> impl Stream<Item = Result<eventsource_stream::Event, EventStreamError<StreamFail>>> {
-    let mut total = 0usize;
-    body.map(move |chunk| {
-        let chunk = chunk.map_err(StreamFail::Http)?;
-        total += chunk.len();
-        if total > max_bytes {
-            return Err(StreamFail::TooBig);
+    idle: Option<Duration>,
+) -> impl Stream<Item = Result<eventsource_stream::Event, EventStreamError<StreamFail>>>
+where
+    S: Stream<Item = reqwest::Result<bytes::Bytes>> + Send + 'static,
+{
+    struct St<S> {
+        body: std::pin::Pin<Box<S>>,
+        total: usize,
+        utf8: Utf8Lossy,
+        ended: bool,
+    }
+    let st = St {
+        body: Box::pin(body),
+        total: 0,
+        utf8: Utf8Lossy::default(),
+        ended: false,
+    };
+    stream::unfold(st, move |mut st| async move {
+        if st.ended {
+            return None;
         }
-        Ok(chunk)
+        let next = match idle {
+            Some(d) => match tokio::time::timeout(d, st.body.next()).await {
+                Ok(n) => n,
+                Err(_) => {
+                    st.ended = true;
+                    return Some((Err(StreamFail::Idle), st));
+                }
+            },
+            None => st.body.next().await,
+        };
+        let item = match next {
+            None => {
+                st.ended = true;
+                let mut tail = st.utf8.finish();
+                tail.push(b'\n');
+                Ok(bytes::Bytes::from(tail))
+            }
+            Some(Err(e)) => {
+                st.ended = true;
+                Err(StreamFail::Http(e))
+            }
+            Some(Ok(chunk)) => {
+                st.total += chunk.len();
+                if st.total > max_bytes {
+                    st.ended = true;
+                    Err(StreamFail::TooBig)
+                } else {
+                    Ok(bytes::Bytes::from(st.utf8.push(&chunk)))
+                }
+            }
+        };
+        Some((item, st))
     })
-    .chain(stream::once(async { Ok(bytes::Bytes::from_static(b"\n")) }))
     .eventsource()
+}
+
+/// Incremental lossy UTF-8: complete characters pass, an invalid sequence becomes U+FFFD, and a
+/// character split across reads waits for its last bytes.
+#[derive(Default)]
+pub struct Utf8Lossy {
+    carry: Vec<u8>,
+}
+
+impl Utf8Lossy {
+    pub fn push(&mut self, chunk: &[u8]) -> Vec<u8> {
+        let mut input = std::mem::take(&mut self.carry);
+        input.extend_from_slice(chunk);
+        let mut out = Vec::with_capacity(input.len());
+        let mut rest: &[u8] = &input;
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(s) => {
+                    out.extend_from_slice(s.as_bytes());
+                    return out;
+                }
+                Err(e) => {
+                    let (good, bad) = rest.split_at(e.valid_up_to());
+                    out.extend_from_slice(good);
+                    match e.error_len() {
+                        Some(n) => {
+                            out.extend_from_slice("\u{FFFD}".as_bytes());
+                            rest = &bad[n..];
+                        }
+                        None => {
+                            // The start of a character whose end is still on its way.
+                            self.carry = bad.to_vec();
+                            return out;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The end of the body: an unfinished character is replaced.
+    pub fn finish(&mut self) -> Vec<u8> {
+        if std::mem::take(&mut self.carry).is_empty() {
+            Vec::new()
+        } else {
+            "\u{FFFD}".as_bytes().to_vec()
+        }
+    }
 }
 
 /// A whole body (as it came off the network, in `chunks`) framed and parsed exactly as the runner
 /// does, up to the first error. For the fuzz targets (`fuzz/`) and the tests; the runner streams.
 pub async fn parse_body(chunks: Vec<Vec<u8>>) -> Result<Vec<delta::Parsed>, Error> {
     let body = stream::iter(chunks.into_iter().map(|c| Ok(bytes::Bytes::from(c))));
-    let mut events = Box::pin(byte_events(body, usize::MAX));
+    let mut events = Box::pin(byte_events(body, usize::MAX, None));
     let mut parsed = Vec::new();
     while let Some(ev) = events.next().await {
         let ev = ev.map_err(|_| {
@@ -287,13 +474,12 @@ async fn connect(
 ) -> Result<Option<reqwest::Response>, Error> {
     let mut attempt = 0u32;
     loop {
-        let mut req = client
-            .post(format!("{}/chat/completions", endpoint.base_url))
-            .header(reqwest::header::ACCEPT, "text/event-stream")
-            .json(body);
-        if let Some(key) = &endpoint.key {
-            req = req.bearer_auth(key);
-        }
+        let req = endpoint.authorize(
+            client
+                .post(endpoint.url("chat/completions"))
+                .header(reqwest::header::ACCEPT, "text/event-stream")
+                .json(body),
+        );
         let sent = tokio::select! {
             biased;
             _ = cancel.cancelled() => return Ok(None),
@@ -326,7 +512,7 @@ async fn connect(
                     };
                 let err = classify_status(status, &body);
                 let retryable = matches!(status, 408 | 409 | 429 | 500..=599)
-                    && err.kind() != "quota"
+                    && err.kind() != ErrorKind::Quota
                     && retry_after.map_or(true, |w| w <= limits.max_retry_after);
                 if !retryable {
                     return Err(err);
@@ -361,11 +547,24 @@ fn backoff(base: Duration, attempt: u32) -> Duration {
     base.mul_f64(f64::from(1u32 << attempt.min(8)) * jitter)
 }
 
-/// `Retry-After` in seconds (the HTTP-date form is rare from APIs and treated as absent).
+/// How long the server asks us to wait: `retry-after-ms` (OpenAI, Azure) when present, else
+/// `Retry-After` in seconds or as an HTTP date (a date in the past means now).
 fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let number = |name: &str| -> Option<f64> {
+        let v: f64 = headers.get(name)?.to_str().ok()?.trim().parse().ok()?;
+        (v.is_finite() && v >= 0.0).then_some(v)
+    };
+    if let Some(ms) = number("retry-after-ms") {
+        return Some(Duration::from_secs_f64(ms / 1000.0));
+    }
+    if let Some(secs) = number("retry-after") {
+        return Some(Duration::from_secs_f64(secs));
+    }
+    // chrono's RFC 2822 parser reads the IMF-fixdate of RFC 9110 (`Wed, 21 Oct 2015 07:28:00 GMT`).
     let v = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
-    let secs: f64 = v.trim().parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
+    let at = chrono::DateTime::parse_from_rfc2822(v.trim()).ok()?;
+    let wait = at.signed_duration_since(chrono::Utc::now());
+    Some(wait.to_std().unwrap_or(Duration::ZERO))
 }
 
 /// At most `max` bytes of a body: a 100 MB error page is never read whole. `Ok(None)`: cancelled.
@@ -432,7 +631,65 @@ mod tests {
             reqwest::header::RETRY_AFTER,
             "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
         );
-        assert_eq!(retry_after(&h), None);
+        assert_eq!(retry_after(&h), Some(Duration::ZERO), "a past date: now");
+        let soon = (chrono::Utc::now() + chrono::Duration::seconds(5))
+            .format("%a, %d %b %Y %H:%M:%S GMT")
+            .to_string();
+        h.insert(reqwest::header::RETRY_AFTER, soon.parse().unwrap());
+        let wait = retry_after(&h).expect("an HTTP date is read");
+        assert!(
+            wait > Duration::from_secs(3) && wait <= Duration::from_secs(5),
+            "{wait:?} is about 5 s"
+        );
+        h.insert(reqwest::header::RETRY_AFTER, "soon".parse().unwrap());
+        assert_eq!(retry_after(&h), None, "garbage is ignored");
+        h.insert("retry-after-ms", "1500".parse().unwrap());
+        assert_eq!(
+            retry_after(&h),
+            Some(Duration::from_millis(1500)),
+            "retry-after-ms wins"
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_becomes_a_replacement_character_and_split_characters_wait() {
+        let mut d = Utf8Lossy::default();
+        let pig = "돼".as_bytes();
+        assert_eq!(d.push(&pig[..1]), b"");
+        assert_eq!(
+            d.push(&pig[1..]),
+            pig,
+            "a character split in two arrives whole"
+        );
+        assert_eq!(
+            String::from_utf8(d.push(b"a\xffb\xc3(")).unwrap(),
+            "a\u{FFFD}b\u{FFFD}(",
+            "each invalid sequence is one U+FFFD"
+        );
+        assert_eq!(d.push(&pig[..2]), b"");
+        assert_eq!(
+            d.finish(),
+            "\u{FFFD}".as_bytes(),
+            "an unfinished character at the end"
+        );
+        assert_eq!(d.finish(), b"", "once");
+    }
+
+    #[tokio::test]
+    async fn a_stream_with_invalid_utf8_goes_on() {
+        let mut body = sse(&["돼지", "꿈"], "\n");
+        let at = body
+            .windows(6)
+            .position(|w| w == "돼지".as_bytes())
+            .unwrap();
+        body[at + 1] = 0xff; // breaks the first syllable
+        let (text, finish, done) = frame(vec![body]).await;
+        assert_eq!(
+            text, "\u{FFFD}\u{FFFD}\u{FFFD}지꿈",
+            "each bad byte is one U+FFFD and the rest of the stream still arrives"
+        );
+        assert_eq!(finish.as_deref(), Some("stop"));
+        assert!(done);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The interpretations in flight: starts each stream in its own task, numbers its deltas, saves the
-//! row at the end, and stops one on request. Several run at once (main and quick window), each on
-//! its own cancellation token; the events go to whatever sink the caller gave (a window, a Vec).
+//! row at the end, and stops one on request, or all of a closed window's, or all before the app
+//! exits. Several run at once (main and quick window, different entries), each on its own
+//! cancellation token, but never two for one entry; the events go to whatever sink the caller gave
+//! (a window, a Vec).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -10,11 +12,11 @@ use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 
 use super::prompt;
-use super::runner::{self, Limits, Outcome, ANSWER_TOO_LONG};
+use super::runner::{self, Limits, Outcome, Piece, ANSWER_TOO_LONG};
 use super::store::{self, NewInterpretation, Status};
 use crate::diary::{now_ms, repo, Diary};
-use crate::error::{Error, Result};
-use crate::events::{Delta, Done, InterpretEvent, Stopped};
+use crate::error::{Error, ErrorKind, Result};
+use crate::events::{Delta, Done, InterpretEvent, Reasoning, Stopped};
 use crate::secrets::Secrets;
 use crate::settings::{Settings, Style};
 
@@ -43,10 +45,21 @@ pub struct Started {
 
 pub type Sink = Arc<dyn Fn(InterpretEvent) + Send + Sync>;
 
+/// One stream in flight.
+struct Run {
+    cancel: CancellationToken,
+    /// At most one run per entry: a second click, key press or window cannot interleave answers.
+    entry_id: Option<i64>,
+    /// The window that asked (its label): closing or reloading it stops the stream.
+    owner: String,
+}
+
 pub struct Interpreter {
     diary: Diary,
     client: reqwest::Client,
-    running: Arc<Mutex<HashMap<u64, CancellationToken>>>,
+    running: Arc<Mutex<HashMap<u64, Run>>>,
+    /// Woken each time a run has saved its row and left `running` (for `shutdown`).
+    finished: Arc<tokio::sync::Notify>,
     next_id: AtomicU64,
 }
 
@@ -57,23 +70,27 @@ impl Interpreter {
             diary,
             client: super::client::http_client(None)?,
             running: Arc::default(),
+            finished: Arc::default(),
             next_id: AtomicU64::new(1),
         })
     }
 
     /// Checks the request, then runs the stream in a task and returns its id at once. Errors that
-    /// need no server (no key, empty dream, unknown entry) are returned here, immediately.
+    /// need no server (no key, empty dream, unknown entry, already running) are returned here.
+    /// `owner` is the label of the window the events go to.
     pub async fn start(
         &self,
         settings: Settings,
         secrets: &Secrets,
         request: StartRequest,
+        owner: &str,
         sink: Sink,
     ) -> Result<Started> {
         let (entry_id, dream_text, adhoc) = match (request.entry_id, request.content) {
             (Some(_), Some(_)) => return Err(Error::InvalidTarget("both")),
             (None, None) => return Err(Error::InvalidTarget("neither")),
             (Some(id), None) => {
+                self.refuse_if_running(id)?;
                 let entry = self.diary.call(move |c| repo::get(c, id)).await?;
                 (
                     Some(id),
@@ -121,17 +138,30 @@ impl Interpreter {
 
         let request_id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let cancel = CancellationToken::new();
-        lock(&self.running).insert(request_id, cancel.clone());
+        {
+            // Checked again under the same lock that registers the run: two starts racing past
+            // the first check cannot both get in.
+            let mut running = lock(&self.running);
+            if entry_id.is_some() && running.values().any(|r| r.entry_id == entry_id) {
+                return Err(Error::AlreadyRunning);
+            }
+            running.insert(
+                request_id,
+                Run {
+                    cancel: cancel.clone(),
+                    entry_id,
+                    owner: owner.to_string(),
+                },
+            );
+        }
         let row = NewInterpretation {
             entry_id,
             dream: adhoc,
-            style: serde_json::to_value(style)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
+            style: style.id().to_string(),
             provider: settings.provider.id().to_string(),
             model: endpoint.model.clone(),
             text: String::new(),
+            reasoning: String::new(),
             status: Status::Error,
             finish_reason: None,
             error_kind: None,
@@ -139,94 +169,95 @@ impl Interpreter {
             started_at: now_ms(),
             finished_at: 0,
         };
-        let (client, diary, running) = (
+        let (client, diary, running, finished) = (
             self.client.clone(),
             self.diary.clone(),
             self.running.clone(),
+            self.finished.clone(),
         );
         let secrets = secrets.clone();
         tokio::spawn(async move {
-            let mut row = row;
-            let mut seq = 0u64;
+            let mut record = Record::new(request_id, row);
             let outcome =
-                runner::stream_completion(&client, &endpoint, &body, &limits, &cancel, |text| {
-                    row.text.push_str(text);
-                    sink(InterpretEvent::Delta(Delta {
-                        request_id,
-                        seq,
-                        text: text.to_string(),
-                    }));
-                    seq += 1;
+                runner::stream_completion(&client, &endpoint, &body, &limits, &cancel, |piece| {
+                    if let Some(ev) = record.take(piece) {
+                        sink(ev);
+                    }
                 })
                 .await;
-            row.finished_at = now_ms();
-            match &outcome {
-                Outcome::Done {
-                    finish_reason,
-                    usage,
-                } => {
-                    row.status = if is_truncation(finish_reason) {
-                        Status::Truncated
-                    } else {
-                        Status::Complete
-                    };
-                    row.finish_reason = Some(finish_reason.clone());
-                    row.usage = *usage;
-                }
-                Outcome::Stopped => row.status = Status::Stopped,
-                Outcome::Failed(e) => {
-                    row.status = Status::Error;
-                    row.error_kind = Some(e.kind().to_string());
-                    if e.kind() == "key_rejected" {
-                        // Perhaps changed in another program: read it afresh next time.
-                        secrets.forget(&row.provider);
-                    }
-                }
+            if matches!(&outcome, Outcome::Failed(e) if e.kind() == ErrorKind::KeyRejected) {
+                // Perhaps changed in another program: read it afresh next time.
+                secrets.forget(&record.row.provider);
             }
-            // A failure before any text leaves nothing worth keeping in the history.
-            let keep = !(row.status == Status::Error && row.text.is_empty());
-            let saved = if keep {
-                let r = row.clone();
-                match diary.call(move |c| store::insert(c, &r)).await {
+            let (row, event) = record.conclude(outcome);
+            let saved = match row {
+                Some(row) => match diary.call(move |c| store::insert(c, &row)).await {
                     Ok(id) => id,
                     Err(e) => {
                         log::error!("interpretation {request_id} not saved: {}", e.kind());
                         None
                     }
-                }
-            } else {
-                None
+                },
+                None => None,
             };
             lock(&running).remove(&request_id);
-            sink(match outcome {
-                Outcome::Done {
-                    finish_reason,
-                    usage,
-                } => InterpretEvent::Done(Done {
-                    request_id,
-                    truncated: is_truncation(&finish_reason),
-                    finish_reason,
-                    usage,
-                    interpretation_id: saved,
-                }),
-                Outcome::Stopped => InterpretEvent::Stopped(Stopped {
-                    request_id,
-                    interpretation_id: saved,
-                }),
-                Outcome::Failed(e) => InterpretEvent::failed(request_id, &e, saved),
-            });
+            finished.notify_waiters();
+            sink(event(saved));
         });
         Ok(Started { request_id })
+    }
+
+    fn refuse_if_running(&self, entry_id: i64) -> Result<()> {
+        if lock(&self.running)
+            .values()
+            .any(|r| r.entry_id == Some(entry_id))
+        {
+            return Err(Error::AlreadyRunning);
+        }
+        Ok(())
     }
 
     /// Stops a running interpretation; its partial text is kept. `false` if it had already ended.
     pub fn stop(&self, request_id: u64) -> bool {
         match lock(&self.running).get(&request_id) {
-            Some(token) => {
-                token.cancel();
+            Some(run) => {
+                run.cancel.cancel();
                 true
             }
             None => false,
+        }
+    }
+
+    /// Stops every stream the window `owner` started (it was closed or reloaded): no one would
+    /// read the rest, and the provider stops generating (and billing) at once.
+    pub fn stop_owned_by(&self, owner: &str) -> usize {
+        let running = lock(&self.running);
+        let mine: Vec<_> = running.values().filter(|r| r.owner == owner).collect();
+        mine.iter().for_each(|r| r.cancel.cancel());
+        mine.len()
+    }
+
+    /// The ids of the streams running now.
+    pub fn running(&self) -> Vec<u64> {
+        lock(&self.running).keys().copied().collect()
+    }
+
+    /// Before the app exits: stops every stream and waits (at most `grace`) until each has saved
+    /// what arrived as `stopped`. `true` if all of them made it.
+    pub async fn shutdown(&self, grace: std::time::Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + grace;
+        loop {
+            let notified = self.finished.notified();
+            {
+                let running = lock(&self.running);
+                if running.is_empty() {
+                    return true;
+                }
+                running.values().for_each(|r| r.cancel.cancel());
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return lock(&self.running).is_empty();
+            }
         }
     }
 
@@ -234,6 +265,136 @@ impl Interpreter {
         self.diary
             .call(move |c| store::for_entry(c, entry_id))
             .await
+    }
+
+    /// The quick window's interpretations not filed into the diary, newest first.
+    pub async fn adhoc(&self) -> Result<Vec<store::Interpretation>> {
+        self.diary.call(|c| store::adhoc(c, 500)).await
+    }
+
+    pub async fn get(&self, id: i64) -> Result<store::Interpretation> {
+        self.diary
+            .call(move |c| store::get(c, id))
+            .await?
+            .ok_or(Error::InterpretationNotFound(id))
+    }
+
+    pub async fn delete(&self, id: i64) -> Result<()> {
+        match self.diary.call(move |c| store::delete(c, id)).await? {
+            true => Ok(()),
+            false => Err(Error::InterpretationNotFound(id)),
+        }
+    }
+}
+
+/// One run's text as it grows, the numbering of its events, and how it concludes: the one place
+/// that decides what a stream's end means for the row and for the window.
+struct Record {
+    request_id: u64,
+    row: NewInterpretation,
+    answer_seq: u64,
+    reasoning_seq: u64,
+}
+
+type Terminal = Box<dyn FnOnce(Option<i64>) -> InterpretEvent + Send>;
+
+impl Record {
+    fn new(request_id: u64, row: NewInterpretation) -> Record {
+        Record {
+            request_id,
+            row,
+            answer_seq: 0,
+            reasoning_seq: 0,
+        }
+    }
+
+    /// Keeps a piece and returns the event that shows it.
+    fn take(&mut self, piece: Piece<'_>) -> Option<InterpretEvent> {
+        let request_id = self.request_id;
+        match piece {
+            Piece::Answer(text) => {
+                self.row.text.push_str(text);
+                self.answer_seq += 1;
+                Some(InterpretEvent::Delta(Delta {
+                    request_id,
+                    seq: self.answer_seq - 1,
+                    text: text.to_string(),
+                }))
+            }
+            Piece::Reasoning(text) => {
+                self.row.reasoning.push_str(text);
+                self.reasoning_seq += 1;
+                Some(InterpretEvent::Reasoning(Reasoning {
+                    request_id,
+                    seq: self.reasoning_seq - 1,
+                    text: text.to_string(),
+                    moved_from_answer: false,
+                }))
+            }
+            Piece::AnswerWasReasoning => {
+                let moved = std::mem::take(&mut self.row.text);
+                self.row.reasoning.push_str(&moved);
+                self.reasoning_seq += 1;
+                Some(InterpretEvent::Reasoning(Reasoning {
+                    request_id,
+                    seq: self.reasoning_seq - 1,
+                    text: String::new(),
+                    moved_from_answer: true,
+                }))
+            }
+        }
+    }
+
+    /// The row to save (none when nothing arrived worth keeping) and the terminal event, which
+    /// names the saved row's id once it is known.
+    fn conclude(mut self, outcome: Outcome) -> (Option<NewInterpretation>, Terminal) {
+        let row = &mut self.row;
+        row.finished_at = now_ms();
+        let request_id = self.request_id;
+        let nothing = row.text.is_empty() && row.reasoning.is_empty();
+        let thinking_only = row.text.is_empty() && !row.reasoning.is_empty();
+        let event: Terminal = match outcome {
+            Outcome::Done {
+                finish_reason,
+                usage,
+            } => {
+                let truncated = is_truncation(&finish_reason);
+                row.status = if truncated {
+                    Status::Truncated
+                } else {
+                    Status::Complete
+                };
+                row.finish_reason = Some(finish_reason.clone());
+                row.usage = usage;
+                Box::new(move |saved| {
+                    InterpretEvent::Done(Done {
+                        request_id,
+                        finish_reason,
+                        truncated,
+                        thinking_only,
+                        usage,
+                        interpretation_id: saved,
+                    })
+                })
+            }
+            Outcome::Stopped => {
+                row.status = Status::Stopped;
+                Box::new(move |saved| {
+                    InterpretEvent::Stopped(Stopped {
+                        request_id,
+                        interpretation_id: saved,
+                    })
+                })
+            }
+            Outcome::Failed(e) => {
+                row.status = Status::Error;
+                row.error_kind = Some(e.kind().as_str().to_string());
+                Box::new(move |saved| InterpretEvent::failed(request_id, &e, saved))
+            }
+        };
+        // A stop or failure before the first word leaves nothing worth a row in the history.
+        let keep = !(nothing && matches!(row.status, Status::Stopped | Status::Error));
+        (keep.then_some(self.row), event)
     }
 }
 

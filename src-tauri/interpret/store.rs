@@ -8,7 +8,7 @@ use crate::diary::{repo, Entry, EntryInput};
 use crate::error::Result;
 use crate::events::Usage;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Complete,
@@ -43,10 +43,14 @@ impl Status {
 pub struct Interpretation {
     pub id: i64,
     pub entry_id: Option<i64>,
+    /// The dream of an ad-hoc interpretation (the quick window's); `None` for an entry's.
+    pub dream: Option<String>,
     pub style: String,
     pub provider: String,
     pub model: String,
     pub text: String,
+    /// A reasoning model's thinking; empty for other models.
+    pub reasoning: String,
     pub status: Status,
     pub finish_reason: Option<String>,
     pub error_kind: Option<String>,
@@ -65,6 +69,7 @@ pub struct NewInterpretation {
     pub provider: String,
     pub model: String,
     pub text: String,
+    pub reasoning: String,
     pub status: Status,
     pub finish_reason: Option<String>,
     pub error_kind: Option<String>,
@@ -89,8 +94,8 @@ pub fn insert(c: &Connection, n: &NewInterpretation) -> Result<Option<i64>> {
     c.execute(
         "INSERT INTO interpretations (entry_id, dream, style, provider, model, text, status,
              finish_reason, error_kind, prompt_tokens, completion_tokens, total_tokens,
-             started_at, finished_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             started_at, finished_at, reasoning)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         params![
             n.entry_id,
             n.dream,
@@ -106,13 +111,15 @@ pub fn insert(c: &Connection, n: &NewInterpretation) -> Result<Option<i64>> {
             usage.total_tokens,
             n.started_at,
             n.finished_at,
+            n.reasoning,
         ],
     )?;
     Ok(Some(c.last_insert_rowid()))
 }
 
 const COLUMNS: &str = "id, entry_id, style, provider, model, text, status, finish_reason,
-    error_kind, prompt_tokens, completion_tokens, total_tokens, started_at, finished_at";
+    error_kind, prompt_tokens, completion_tokens, total_tokens, started_at, finished_at,
+    reasoning, dream";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Interpretation> {
     let usage = Usage {
@@ -123,10 +130,12 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Interpretation> {
     Ok(Interpretation {
         id: r.get(0)?,
         entry_id: r.get(1)?,
+        dream: r.get(15)?,
         style: r.get(2)?,
         provider: r.get(3)?,
         model: r.get(4)?,
         text: r.get(5)?,
+        reasoning: r.get(14)?,
         status: Status::parse(&r.get::<_, String>(6)?),
         finish_reason: r.get(7)?,
         error_kind: r.get(8)?,
@@ -169,6 +178,21 @@ pub fn for_entry(c: &Connection, entry_id: i64) -> Result<Vec<Interpretation>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The quick window's interpretations not filed into the diary, newest first: they hold dream
+/// text, so the user can find and delete them.
+pub fn adhoc(c: &Connection, limit: u32) -> Result<Vec<Interpretation>> {
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM interpretations WHERE entry_id IS NULL ORDER BY id DESC LIMIT ?1"
+    ))?;
+    let rows = st.query_map([limit], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Deletes one interpretation; `false` if there was none with that id.
+pub fn delete(c: &Connection, id: i64) -> Result<bool> {
+    Ok(c.execute("DELETE FROM interpretations WHERE id = ?1", [id])? > 0)
+}
+
 pub fn get(c: &Connection, id: i64) -> Result<Option<Interpretation>> {
     Ok(c.query_row(
         &format!("SELECT {COLUMNS} FROM interpretations WHERE id = ?1"),
@@ -191,6 +215,7 @@ mod tests {
             provider: "openai".into(),
             model: "m".into(),
             text: text.into(),
+            reasoning: String::new(),
             status,
             finish_reason: Some("stop".into()),
             error_kind: None,
@@ -220,6 +245,27 @@ mod tests {
                 assert_eq!(list[0].status, Status::Stopped);
                 assert_eq!(list[1].text, "첫 해몽");
                 assert_eq!(get(c, adhoc)?.unwrap().entry_id, None);
+                assert_eq!(
+                    self::adhoc(c, 10)?.iter().map(|i| i.id).collect::<Vec<_>>(),
+                    vec![adhoc],
+                    "the ad-hoc list holds only the quick window's"
+                );
+                let thought = insert(
+                    c,
+                    &NewInterpretation {
+                        reasoning: "생각".into(),
+                        ..row(None, "", Status::Truncated)
+                    },
+                )?
+                .unwrap();
+                assert_eq!(
+                    get(c, thought)?.unwrap().reasoning,
+                    "생각",
+                    "reasoning kept apart"
+                );
+                assert!(delete(c, thought)?, "deleted");
+                assert!(!delete(c, thought)?, "only once");
+                assert!(get(c, thought)?.is_none());
                 repo::delete(c, e.id)?;
                 assert!(
                     for_entry(c, e.id)?.is_empty(),

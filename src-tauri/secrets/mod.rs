@@ -253,6 +253,7 @@ pub fn check_key(key: &str) -> Result<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     fn secrets() -> Secrets {
         Secrets::new(Arc::new(SessionStore::default()))
@@ -263,7 +264,7 @@ mod tests {
         assert_eq!(check_key("  sk-abc \n").unwrap(), "sk-abc");
         for bad in ["", "   ", "sk-a\u{7}b", "sk-\nnew\nline"] {
             let err = check_key(bad).unwrap_err();
-            assert_eq!(err.kind(), "invalid_key", "{bad:?} is refused");
+            assert_eq!(err.kind(), ErrorKind::InvalidKey, "{bad:?} is refused");
         }
         let long = "k".repeat(MAX_KEY_BYTES + 1);
         let err = check_key(&long).unwrap_err();

@@ -10,7 +10,10 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-pub use provider::{normalize_base_url, AnswerLanguage, Provider, Style};
+pub use provider::{
+    is_local_address, normalize_base_url, require_secure, AnswerLanguage, AuthHeader, Provider,
+    Style,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -57,6 +60,10 @@ pub struct Settings {
     pub max_answer_kb: u32,
     /// The one-time "Haemong keeps running in the tray" notice was shown.
     pub close_notice_seen: bool,
+    /// How a custom provider wants the key (Azure's preset always sends `api-key`).
+    pub auth_header: AuthHeader,
+    /// The user confirmed sending the key and dreams over plain http to a remote address.
+    pub allow_insecure_http: bool,
 }
 
 impl Default for Settings {
@@ -75,6 +82,8 @@ impl Default for Settings {
             timeout_secs: 0,
             max_answer_kb: 0,
             close_notice_seen: false,
+            auth_header: AuthHeader::default(),
+            allow_insecure_http: false,
         }
     }
 }
@@ -83,6 +92,7 @@ impl Settings {
     /// What gets saved: the base URL normalised, text trimmed, sizes checked.
     pub fn validated(mut self) -> Result<Settings> {
         self.base_url = normalize_base_url(&self.base_url)?;
+        require_secure(&self.base_url, self.allow_insecure_http)?;
         self.model = self.model.trim().to_string();
         if self.model.chars().count() > 200 {
             return Err(Error::InvalidInput("the model name is too long".into()));
@@ -182,6 +192,7 @@ impl SettingsStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     #[test]
     fn missing_file_gives_defaults() {
@@ -208,6 +219,8 @@ mod tests {
             timeout_secs: 90,
             max_answer_kb: 128,
             close_notice_seen: true,
+            auth_header: AuthHeader::ApiKey,
+            allow_insecure_http: true,
         };
         SettingsStore::load(&p)
             .unwrap()
@@ -263,18 +276,35 @@ mod tests {
             base_url: "ftp://nope".into(),
             ..Settings::default()
         };
-        assert_eq!(store.set(bad).unwrap_err().kind(), "invalid_url");
+        assert_eq!(store.set(bad).unwrap_err().kind(), ErrorKind::InvalidUrl);
         let long = Settings {
             custom_prompt: "꿈".repeat(MAX_PROMPT_CHARS + 1),
             ..Settings::default()
         };
-        assert_eq!(store.set(long).unwrap_err().kind(), "too_long");
+        assert_eq!(store.set(long).unwrap_err().kind(), ErrorKind::TooLong);
+        let clear = Settings {
+            provider: Provider::Custom,
+            base_url: "http://dreams.example.com/v1".into(),
+            ..Settings::default()
+        };
+        assert_eq!(
+            store.set(clear.clone()).unwrap_err().kind(),
+            ErrorKind::InsecureUrl,
+            "plain http to a remote server needs the user's explicit yes"
+        );
         assert_eq!(
             std::fs::read(&p).unwrap(),
             before,
             "a refused save leaves the file alone"
         );
         assert_eq!(store.get(), saved, "and the current settings too");
+        let allowed = store
+            .set(Settings {
+                allow_insecure_http: true,
+                ..clear
+            })
+            .unwrap();
+        assert_eq!(allowed.base_url, "http://dreams.example.com/v1");
     }
 
     #[test]

@@ -13,7 +13,21 @@ pub enum Provider {
     OpenRouter,
     Ollama,
     LmStudio,
+    /// Azure OpenAI: the deployment's URL (with its `api-version` query, if it needs one) and the
+    /// key in an `api-key` header.
+    Azure,
     Custom,
+}
+
+/// The header the key travels in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthHeader {
+    /// `Authorization: Bearer KEY`: OpenAI, OpenRouter, Ollama, LM Studio, most others.
+    #[default]
+    Bearer,
+    /// `api-key: KEY`: Azure OpenAI.
+    ApiKey,
 }
 
 /// What the settings view shows for a provider.
@@ -26,15 +40,17 @@ pub struct Preset {
     /// Local servers (Ollama, LM Studio) need no key, and nothing leaves the machine.
     pub needs_key: bool,
     pub local: bool,
+    pub auth: AuthHeader,
 }
 
-pub const PRESETS: [Preset; 5] = [
+pub const PRESETS: [Preset; 6] = [
     Preset {
         provider: Provider::OpenAI,
         base_url: "https://api.openai.com/v1",
         default_model: "gpt-4o-mini",
         needs_key: true,
         local: false,
+        auth: AuthHeader::Bearer,
     },
     Preset {
         provider: Provider::OpenRouter,
@@ -42,6 +58,7 @@ pub const PRESETS: [Preset; 5] = [
         default_model: "openai/gpt-4o-mini",
         needs_key: true,
         local: false,
+        auth: AuthHeader::Bearer,
     },
     Preset {
         provider: Provider::Ollama,
@@ -49,6 +66,7 @@ pub const PRESETS: [Preset; 5] = [
         default_model: "llama3.1",
         needs_key: false,
         local: true,
+        auth: AuthHeader::Bearer,
     },
     Preset {
         provider: Provider::LmStudio,
@@ -56,6 +74,15 @@ pub const PRESETS: [Preset; 5] = [
         default_model: "",
         needs_key: false,
         local: true,
+        auth: AuthHeader::Bearer,
+    },
+    Preset {
+        provider: Provider::Azure,
+        base_url: "",
+        default_model: "",
+        needs_key: true,
+        local: false,
+        auth: AuthHeader::ApiKey,
     },
     Preset {
         provider: Provider::Custom,
@@ -63,6 +90,7 @@ pub const PRESETS: [Preset; 5] = [
         default_model: "",
         needs_key: false,
         local: false,
+        auth: AuthHeader::Bearer,
     },
 ];
 
@@ -81,6 +109,7 @@ impl Provider {
             Provider::OpenRouter => "openrouter",
             Provider::Ollama => "ollama",
             Provider::LmStudio => "lmstudio",
+            Provider::Azure => "azure",
             Provider::Custom => "custom",
         }
     }
@@ -98,6 +127,17 @@ pub enum Style {
     Custom,
 }
 
+impl Style {
+    /// The name stored with an interpretation (the same as serialized).
+    pub fn id(self) -> &'static str {
+        match self {
+            Style::Traditional => "traditional",
+            Style::Psychological => "psychological",
+            Style::Custom => "custom",
+        }
+    }
+}
+
 /// The language of the answer: the dream's own unless the user picks one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -109,7 +149,8 @@ pub enum AnswerLanguage {
 }
 
 /// `https://host:port/path` with no trailing slash, and `/v1` added when no path was typed
-/// (`http://localhost:11434` → `http://localhost:11434/v1`). Anything but http(s) is refused.
+/// (`http://localhost:11434` → `http://localhost:11434/v1`). Anything but http(s) is refused. A
+/// query is kept (Azure's `?api-version=…`); requests put their path before it.
 pub fn normalize_base_url(input: &str) -> Result<String> {
     let bad = || Error::InvalidUrl("it must be an http:// or https:// URL".into());
     let trimmed = input.trim();
@@ -131,11 +172,61 @@ pub fn normalize_base_url(input: &str) -> Result<String> {
             "put the API key in the key field, not in the address".into(),
         ));
     }
-    url.set_query(None);
     url.set_fragment(None);
+    if url.query().is_some_and(str::is_empty) {
+        url.set_query(None);
+    }
     let path = url.path().trim_end_matches('/').to_string();
     url.set_path(if path.is_empty() { "/v1" } else { &path });
-    Ok(url.as_str().trim_end_matches('/').to_string())
+    let s = url.as_str().to_string();
+    Ok(match s.split_once('?') {
+        Some((base, q)) => format!("{}?{q}", base.trim_end_matches('/')),
+        None => s.trim_end_matches('/').to_string(),
+    })
+}
+
+/// Whether `base_url` points at this computer or the local network: loopback, private and
+/// link-local addresses, `localhost`, single-label names and the local-only suffixes.
+pub fn is_local_address(base_url: &str) -> bool {
+    use std::net::IpAddr;
+    let Ok(url) = url::Url::parse(base_url) else {
+        return false;
+    };
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => local_ip(IpAddr::V4(ip)),
+        Some(url::Host::Ipv6(ip)) => local_ip(IpAddr::V6(ip)),
+        Some(url::Host::Domain(name)) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            !name.contains('.')
+                || [".localhost", ".local", ".lan", ".home.arpa", ".internal"]
+                    .iter()
+                    .any(|suffix| name.ends_with(suffix))
+        }
+        None => false,
+    }
+}
+
+fn local_ip(ip: std::net::IpAddr) -> bool {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.is_loopback() || v4.is_private() || v4.is_link_local(),
+        std::net::IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return local_ip(std::net::IpAddr::V4(v4));
+            }
+            let seg = v6.segments()[0];
+            v6.is_loopback() || (seg & 0xfe00) == 0xfc00 || (seg & 0xffc0) == 0xfe80
+        }
+    }
+}
+
+/// Refuses plain `http://` to a server outside this computer and network unless the user
+/// allowed it explicitly: the key and the dream would cross the internet in clear text.
+pub fn require_secure(base_url: &str, allow_insecure: bool) -> Result<()> {
+    if allow_insecure || !base_url.starts_with("http://") || is_local_address(base_url) {
+        Ok(())
+    } else {
+        Err(Error::InsecureUrl)
+    }
 }
 
 #[cfg(test)]
@@ -161,6 +252,11 @@ mod tests {
             ),
             ("HTTPS://API.OPENAI.COM/v1", "https://api.openai.com/v1"),
             ("http://[::1]:8080", "http://[::1]:8080/v1"),
+            (
+                "https://r.openai.azure.com/openai/deployments/d/?api-version=2024-10-21#x",
+                "https://r.openai.azure.com/openai/deployments/d?api-version=2024-10-21",
+            ),
+            ("https://h/v1?", "https://h/v1"),
         ] {
             assert_eq!(normalize_base_url(typed).unwrap(), want, "{typed:?}");
         }
@@ -186,12 +282,53 @@ mod tests {
     }
 
     #[test]
+    fn plain_http_is_for_this_computer_and_network_only() {
+        for local in [
+            "http://localhost:11434/v1",
+            "http://127.0.0.1:1234/v1",
+            "http://[::1]:8080/v1",
+            "http://192.168.0.10:11434/v1",
+            "http://10.1.2.3/v1",
+            "http://172.20.0.1/v1",
+            "http://169.254.1.1/v1",
+            "http://[fd00::1]/v1",
+            "http://nas/v1",
+            "http://nas.local:8080/v1",
+            "http://box.home.arpa/v1",
+        ] {
+            assert!(is_local_address(local), "{local} is local");
+            assert!(require_secure(local, false).is_ok(), "{local} may use http");
+        }
+        for remote in [
+            "http://api.example.com/v1",
+            "http://8.8.8.8/v1",
+            "http://172.32.0.1/v1",
+            "http://[2001:db8::1]/v1",
+            "http://localhost.example.com/v1",
+        ] {
+            assert!(!is_local_address(remote), "{remote} is not local");
+            assert_eq!(
+                require_secure(remote, false).unwrap_err().kind(),
+                crate::error::ErrorKind::InsecureUrl,
+                "{remote} over http is refused"
+            );
+            assert!(
+                require_secure(remote, true).is_ok(),
+                "unless explicitly allowed"
+            );
+            let https = remote.replace("http://", "https://");
+            assert!(require_secure(&https, false).is_ok(), "{https} is fine");
+        }
+    }
+
+    #[test]
     fn every_provider_has_a_preset_and_local_ones_need_no_key() {
         for p in [
             Provider::OpenAI,
             Provider::OpenRouter,
             Provider::Ollama,
             Provider::LmStudio,
+            Provider::Azure,
             Provider::Custom,
         ] {
             assert_eq!(p.preset().provider, p);

@@ -5,6 +5,9 @@
 //   stall:TEXT                        TEXT as two deltas, then silence until the client hangs up
 //   cutoff:TEXT                       TEXT as deltas, then the body ends without [DONE]
 //   status:CODE                       an OpenAI-style error body with that status
+//   reasoning:FORM[:DELAY]            REASONING then ANSWER, DELAY ms apart (default 40); FORM is
+//                                    `field` (reasoning_content), `openrouter` (reasoning), `think`
+//                                    (inline <think>…</think>) or `closeonly` (only </think>)
 // It records every request (model, Authorization, body, arrival time, hang-up time).
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -20,6 +23,31 @@ export function transcript(name) {
     sse: readFileSync(join(FIXTURES, `${name}.sse`)),
     expected: readFileSync(join(FIXTURES, `${name}.expected.txt`), 'utf8'),
   };
+}
+
+/** What the `reasoning:*` scripts think and answer (the window must keep them apart). */
+export const REASONING = 'Okay, the user dreamt of a pig entering the house. In Korean tradition a pig means wealth…';
+export const ANSWER = '돼지꿈은 재물이 들어올 길몽입니다.\n집으로 들어왔다면 더욱 좋아요.';
+
+/** The pieces of `text`, about `n` characters each (code points, never half a character). */
+function pieces(text, n) {
+  const chars = [...text];
+  const out = [];
+  for (let i = 0; i < chars.length; i += n) out.push(chars.slice(i, i + n).join(''));
+  return out;
+}
+
+function reasoningEvents(form) {
+  const think = pieces(REASONING, 6);
+  const answer = pieces(ANSWER, 4);
+  const delta = (d) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: d, finish_reason: null }] })}\n\n`;
+  if (form === 'field' || form === 'openrouter') {
+    const key = form === 'field' ? 'reasoning_content' : 'reasoning';
+    return [...think.map((t) => delta({ content: '', [key]: t })), ...answer.map((a) => delta({ content: a }))];
+  }
+  // Inline: the tags split across deltas, as tokenizers do.
+  const inline = form === 'think' ? ['<th', 'ink>', ...think, '</thi', 'nk>\n\n', ...answer] : [...think, '</think>', '\n\n', ...answer];
+  return inline.map((c) => delta({ content: c }));
 }
 
 export function chunk(content, finish = null) {
@@ -87,6 +115,16 @@ async function serve(model, res) {
     res.write(chunk(text.slice(half)));
     if (kind === 'cutoff') res.end(); // never says it was finished
     // stall: nothing more; the client's stop closes the socket.
+  } else if (kind === 'reasoning') {
+    const [form, delayOpt] = rest;
+    const delay = Number(delayOpt ?? 40);
+    streamHead(res);
+    for (const e of [...reasoningEvents(form), chunk(null, 'stop'), 'data: [DONE]\n\n']) {
+      if (res.destroyed) return;
+      res.write(e);
+      await sleep(delay);
+    }
+    res.end();
   } else if (kind === 'status') {
     const code = Number(rest[0]) || 500;
     res.writeHead(code, { 'content-type': 'application/json' });

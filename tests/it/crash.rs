@@ -268,7 +268,7 @@ fn crash_child_streamer() {
                 ..Default::default()
             };
             interpreter
-                .start(settings.clone(), &secrets, request, sink)
+                .start(settings.clone(), &secrets, request, "main", sink)
                 .await
                 .expect("starts");
             if let Some(Some(id)) = rx.recv().await {

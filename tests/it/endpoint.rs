@@ -1,6 +1,7 @@
 //! The connection check against a real local HTTP server on 127.0.0.1 that answers like an
 //! OpenAI-compatible endpoint, and records what it was sent.
 
+use haemong_lib::error::ErrorKind;
 use haemong_lib::interpret::{check_endpoint, list_models, Endpoint};
 
 use crate::sse_server::{Reply, Server};
@@ -24,6 +25,7 @@ fn endpoint(base_url: &str, key: Option<&str>) -> Endpoint {
         model: "gpt-test".into(),
         key: key.map(str::to_string),
         local: false,
+        auth: Default::default(),
     }
 }
 
@@ -94,7 +96,7 @@ async fn each_failure_gets_the_kind_the_ui_translates_and_no_key_in_the_message(
         let err = check_endpoint(&endpoint(&url, Some("sk-CANARY-99")))
             .await
             .unwrap_err();
-        assert_eq!(err.kind(), want, "HTTP {status} {body}");
+        assert_eq!(err.kind().as_str(), want, "HTTP {status} {body}");
         let json = serde_json::to_string(&err).unwrap();
         assert!(
             !json.contains("CANA"),
@@ -111,7 +113,7 @@ async fn no_server_is_offline_and_tls_to_a_plain_server_is_a_tls_error() {
     let err = check_endpoint(&endpoint(&format!("http://127.0.0.1:{port}/v1"), None))
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), "offline", "{err}");
+    assert_eq!(err.kind(), ErrorKind::Offline, "{err}");
 
     // A plain HTTP server answers a TLS hello with a plain-text 400, as nginx and others do.
     let plain = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -130,7 +132,7 @@ async fn no_server_is_offline_and_tls_to_a_plain_server_is_a_tls_error() {
     let err = check_endpoint(&endpoint(&format!("https://{addr}/v1"), None))
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), "tls", "{err}");
+    assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
 }
 
 #[tokio::test]
@@ -154,10 +156,10 @@ async fn the_model_list_is_read_sorted_with_the_key() {
 
     let (url, _) = server(401, r#"{"error":{"code":"invalid_api_key"}}"#).await;
     let err = list_models(&endpoint(&url, None)).await.unwrap_err();
-    assert_eq!(err.kind(), "key_rejected");
+    assert_eq!(err.kind(), ErrorKind::KeyRejected);
     let (url, _) = server(200, "<html>").await;
     assert_eq!(
         list_models(&endpoint(&url, None)).await.unwrap_err().kind(),
-        "bad_response"
+        ErrorKind::BadResponse
     );
 }

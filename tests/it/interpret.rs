@@ -71,23 +71,48 @@ impl Rig {
     }
 }
 
-/// Asserts seq 0,1,2,… without gaps and exactly one terminal event, last; returns the text,
-/// the terminal event's name and payload.
+/// Asserts seq 0,1,2,… without gaps and exactly one terminal event, last; returns the answer
+/// text, the terminal event's name and payload. Reasoning events are checked by `split_sequence`.
 fn check_sequence(events: &[(String, Value)]) -> (String, String, Value) {
-    let mut text = String::new();
-    for (i, (name, p)) in events[..events.len() - 1].iter().enumerate() {
-        assert_eq!(
-            name, "interpret:delta",
-            "only deltas before the terminal event"
-        );
-        assert_eq!(p["seq"], i as u64, "seq counts from 0 without gaps");
-        let t = p["text"].as_str().unwrap();
-        assert!(!t.is_empty(), "no empty deltas are emitted");
-        text.push_str(t);
+    let (text, _, name, payload) = split_sequence(events);
+    (text, name, payload)
+}
+
+/// Like `check_sequence`, also returning the reasoning as the window ends up showing it (answer
+/// text moved into it by a `movedFromAnswer` event, then appended).
+fn split_sequence(events: &[(String, Value)]) -> (String, String, String, Value) {
+    let (mut text, mut reasoning) = (String::new(), String::new());
+    let (mut answer_seq, mut reasoning_seq) = (0u64, 0u64);
+    for (name, p) in &events[..events.len() - 1] {
+        match name.as_str() {
+            "interpret:delta" => {
+                assert_eq!(p["seq"], answer_seq, "seq counts from 0 without gaps");
+                answer_seq += 1;
+                let t = p["text"].as_str().unwrap();
+                assert!(!t.is_empty(), "no empty deltas are emitted");
+                assert!(
+                    !t.contains("<think>") && !t.contains("</think>"),
+                    "no think tag in an answer delta: {t:?}"
+                );
+                text.push_str(t);
+            }
+            "interpret:reasoning" => {
+                assert_eq!(p["seq"], reasoning_seq, "reasoning has its own seq");
+                reasoning_seq += 1;
+                if p["movedFromAnswer"] == true {
+                    reasoning.push_str(&std::mem::take(&mut text));
+                }
+                reasoning.push_str(p["text"].as_str().unwrap());
+            }
+            other => panic!("only deltas and reasoning before the terminal event, not {other}"),
+        }
     }
     let (name, payload) = events.last().unwrap().clone();
-    assert_ne!(name, "interpret:delta", "the last event is terminal");
-    (text, name, payload)
+    assert!(
+        crate::support::is_terminal(&name),
+        "the last event is terminal, not {name}"
+    );
+    (text, reasoning, name, payload)
 }
 
 #[test]
@@ -655,14 +680,511 @@ fn twenty_interpretations_at_once_all_arrive_whole() {
         ..Reply::stream(vec![])
     };
     let r = rig(vec![reply], 0);
-    let entry = r.entry("스무 번 묻는 꿈");
-    let ids: Vec<u64> = (0..20)
-        .map(|_| r.start(json!({ "entryId": entry })))
+    let entries: Vec<i64> = (0..20)
+        .map(|i| r.entry(&format!("스무 개의 꿈 {i}")))
+        .collect();
+    let ids: Vec<u64> = entries
+        .iter()
+        .map(|e| r.start(json!({ "entryId": e })))
         .collect();
     for id in ids {
         let (text, end, _) = check_sequence(&r.events.wait_terminal(id, WAIT));
         assert_eq!(end, "interpret:done", "request {id}");
         assert_eq!(text, expected, "request {id} is whole and in order");
     }
-    assert_eq!(r.history(entry).len(), 20, "each saved its own row");
+    for e in entries {
+        assert_eq!(r.history(e).len(), 1, "each saved its own row");
+    }
+}
+
+// ---- Reasoning models, the stream's clock and edges, one run at a time (issue 11) ----
+
+/// An SSE body whose chunks carry `field` (`reasoning_content` or `reasoning`) pieces first, then
+/// the answer as `content`.
+fn reasoning_sse(field: &str, thoughts: &[&str], answer: &[&str], finish: &str) -> Vec<u8> {
+    let mut s = String::from(": keep-alive\n\n");
+    for t in thoughts {
+        let chunk = json!({"choices":[{"index":0,"delta":{"role":"assistant","content":"",field:t},"finish_reason":null}]});
+        s.push_str(&format!("data: {chunk}\n\n"));
+    }
+    for a in answer {
+        let chunk =
+            json!({"choices":[{"index":0,"delta":{"content":a,field:null},"finish_reason":null}]});
+        s.push_str(&format!("data: {chunk}\n\n"));
+    }
+    s.push_str(&format!(
+        "data: {{\"choices\":[{{\"index\":0,\"delta\":{{}},\"finish_reason\":\"{finish}\"}}]}}\n\ndata: [DONE]\n\n"
+    ));
+    s.into_bytes()
+}
+
+#[test]
+fn reasoning_in_every_form_streams_apart_from_the_answer_and_is_saved_apart() {
+    let thought = "돼지는 재물을 뜻한다. The user seems anxious…";
+    let answer = "돼지꿈은 길몽입니다.\n재물이 들어올 징조예요.";
+    let bodies: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "reasoning_content (DeepSeek, LM Studio)",
+            reasoning_sse(
+                "reasoning_content",
+                &["돼지는 재물을 ", "뜻한다. The user seems anxious…"],
+                &["돼지꿈은 길몽입니다.\n", "재물이 들어올 징조예요."],
+                "stop",
+            ),
+        ),
+        (
+            "reasoning (OpenRouter, Ollama)",
+            reasoning_sse(
+                "reasoning",
+                &["돼지는 재물을 뜻한다. ", "The user seems anxious…"],
+                &["돼지꿈은 길몽입니다.\n재물이 들어올 징조예요."],
+                "stop",
+            ),
+        ),
+        (
+            "inline <think> block",
+            sse(
+                &[
+                    "<thi",
+                    "nk>돼지는 재물을 뜻한다.",
+                    " The user seems anxious…</th",
+                    "ink>\n\n돼지꿈은 길몽입니다.\n",
+                    "재물이 들어올 징조예요.",
+                ],
+                Some("stop"),
+                true,
+            ),
+        ),
+        (
+            "closing </think> only",
+            sse(
+                &[
+                    "돼지는 재물을 뜻한다. The user ",
+                    "seems anxious…</think>\n\n돼지꿈은",
+                    " 길몽입니다.\n재물이 들어올 징조예요.",
+                ],
+                Some("stop"),
+                true,
+            ),
+        ),
+    ];
+    for (form, body) in bodies {
+        for (split, chunks) in [("by event", by_event(&body)), ("by byte", by_byte(&body))] {
+            let r = rig(vec![Reply::stream(chunks)], 0);
+            let entry = r.entry("돼지가 집에 들어온 꿈");
+            let id = r.start(json!({ "entryId": entry }));
+            let (text, reasoning, end, done) = split_sequence(&r.events.wait_terminal(id, WAIT));
+            assert_eq!(end, "interpret:done", "{form}, {split}");
+            assert_eq!(
+                text, answer,
+                "{form}, {split}: the answer alone, byte-exact"
+            );
+            assert_eq!(reasoning, thought, "{form}, {split}: the reasoning apart");
+            assert_eq!(done["thinkingOnly"], false);
+            let row = &r.history(entry)[0];
+            assert_eq!(
+                row["text"], answer,
+                "{form}: the saved answer has no reasoning"
+            );
+            assert_eq!(
+                row["reasoning"], thought,
+                "{form}: the reasoning is saved apart"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_model_that_spends_its_whole_length_on_thinking_says_so_and_keeps_the_thinking() {
+    let body = reasoning_sse(
+        "reasoning_content",
+        &["생각이 ", "길어져서…"],
+        &[],
+        "length",
+    );
+    let r = rig(vec![Reply::stream(by_event(&body))], 0);
+    let entry = r.entry("끝없이 생각하는 꿈");
+    let id = r.start(json!({ "entryId": entry }));
+    let (text, reasoning, end, done) = split_sequence(&r.events.wait_terminal(id, WAIT));
+    assert_eq!(
+        (text.as_str(), reasoning.as_str()),
+        ("", "생각이 길어져서…")
+    );
+    assert_eq!(end, "interpret:done");
+    assert_eq!(
+        done["thinkingOnly"], true,
+        "the window can say it in plain words"
+    );
+    assert_eq!(done["truncated"], true);
+    let row = &r.history(entry)[0];
+    assert_eq!(row["status"], "truncated");
+    assert_eq!(row["reasoning"], "생각이 길어져서…", "the thinking is kept");
+}
+
+#[test]
+fn keep_alives_beyond_the_idle_limit_keep_a_queued_stream_alive() {
+    // A 1 s idle limit, and 2.5 s of nothing but keep-alive comments before the first token.
+    let mut reply = Reply::stream(vec![b": OPENROUTER PROCESSING\n\n".to_vec()]);
+    for _ in 0..8 {
+        reply = reply
+            .then(Step::Sleep(Duration::from_millis(300)))
+            .then(Step::Send(b": keep-alive\n\n".to_vec()));
+    }
+    for c in by_event(&sse(&["기다려 준 ", "답"], Some("stop"), true)) {
+        reply = reply.then(Step::Send(c));
+    }
+    let r = rig(vec![reply], 1);
+    let started = Instant::now();
+    let (text, end, _) = r.run(json!({ "content": "꿈" }));
+    assert_eq!(end, "interpret:done", "keep-alives are activity");
+    assert_eq!(text, "기다려 준 답");
+    assert!(
+        started.elapsed() > Duration::from_secs(2),
+        "it did wait past the idle limit"
+    );
+}
+
+#[test]
+fn a_keep_alive_cut_in_half_and_then_silence_still_times_out() {
+    let reply = Reply::stream(vec![b": keep-al".to_vec()]).then(Step::Stall);
+    let r = rig(vec![reply], 1);
+    let started = Instant::now();
+    let (_, end, err) = r.run(json!({ "content": "꿈" }));
+    assert_eq!(
+        (end.as_str(), err["kind"].as_str()),
+        ("interpret:error", Some("timeout"))
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "within a few seconds of the 1 s limit"
+    );
+}
+
+#[test]
+fn invalid_utf8_in_the_stream_becomes_a_replacement_character_and_the_stream_goes_on() {
+    let mut body = sse(&["앞 ", "부분", " 그리고 뒤"], Some("stop"), true);
+    let at = body
+        .windows(6)
+        .position(|w| w == "부분".as_bytes())
+        .unwrap();
+    body[at] = 0xff; // the first byte of 부
+    let r = rig(vec![Reply::stream(by_byte(&body))], 0);
+    let (text, end, _) = r.run(json!({ "content": "꿈" }));
+    assert_eq!(end, "interpret:done", "the stream is not silenced");
+    assert_eq!(text, "앞 \u{FFFD}\u{FFFD}\u{FFFD}분 그리고 뒤");
+}
+
+#[test]
+fn a_json_answer_to_a_streamed_request_obeys_the_answer_size_limit() {
+    let long = "긴 답 ".repeat(2000);
+    let body = json!({"choices":[{"index":0,"message":{"role":"assistant","content":long,"reasoning_content":"생각"},"finish_reason":"stop"}]});
+    let r = rig(vec![Reply::json(200, &body.to_string())], 0);
+    let mut settings = r.app.ok("settings_get", json!({}));
+    settings["maxAnswerKb"] = json!(1);
+    r.app.ok("settings_set", json!({ "settings": settings }));
+    let id = r.start(json!({ "content": "꿈" }));
+    let (text, reasoning, _, done) = split_sequence(&r.events.wait_terminal(id, WAIT));
+    assert_eq!(done["finishReason"], "answer_too_long");
+    assert!(
+        text.len() <= 1024 && text.len() > 1000,
+        "cut at 1 KB, got {}",
+        text.len()
+    );
+    assert!(
+        long.starts_with(&text),
+        "the part kept is the start of the answer"
+    );
+    assert_eq!(reasoning, "생각", "its reasoning is apart here too");
+}
+
+#[test]
+fn retry_after_as_an_http_date_is_honoured() {
+    let at = (chrono::Utc::now() + chrono::Duration::seconds(2))
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string();
+    let r = rig(
+        vec![
+            Reply::json(429, r#"{"error":{"code":"rate_limit_exceeded"}}"#)
+                .header("retry-after", &at),
+            Reply::stream(by_event(&sse(&["기다린 답"], Some("stop"), true))),
+        ],
+        0,
+    );
+    let (text, end, _) = r.run(json!({ "content": "꿈" }));
+    assert_eq!(
+        (text.as_str(), end.as_str()),
+        ("기다린 답", "interpret:done")
+    );
+    let seen = r.server.requests();
+    let gap = seen[1].at.duration_since(seen[0].at);
+    assert!(
+        gap >= Duration::from_millis(900),
+        "waited until the date ({gap:?})"
+    );
+    assert!(
+        gap < Duration::from_secs(4),
+        "and not much longer ({gap:?})"
+    );
+}
+
+#[test]
+fn retry_after_ms_is_honoured() {
+    let r = rig(
+        vec![
+            Reply::json(503, "{}").header("retry-after-ms", "700"),
+            Reply::stream(by_event(&sse(&["ok"], Some("stop"), true))),
+        ],
+        0,
+    );
+    let (_, end, _) = r.run(json!({ "content": "꿈" }));
+    assert_eq!(end, "interpret:done");
+    let seen = r.server.requests();
+    let gap = seen[1].at.duration_since(seen[0].at);
+    assert!(
+        gap >= Duration::from_millis(650) && gap < Duration::from_secs(3),
+        "{gap:?}"
+    );
+}
+
+#[test]
+fn azure_keeps_the_api_version_and_sends_the_key_as_api_key() {
+    let r = rig(
+        vec![Reply::stream(by_event(&sse(
+            &["Azure ", "답"],
+            Some("stop"),
+            true,
+        )))],
+        0,
+    );
+    let host = r.server.base_url.trim_end_matches("/v1").to_string();
+    r.app.ok(
+        "settings_set",
+        json!({ "settings": {
+            "provider": "azure",
+            "baseUrl": format!("{host}/openai/deployments/dreams?api-version=2024-10-21"),
+            "model": "dreams",
+        }}),
+    );
+    let err = r
+        .app
+        .invoke("interpret_start", json!({ "request": { "content": "꿈" } }))
+        .unwrap_err();
+    assert_eq!(err["kind"], "missing_key", "Azure needs a key");
+    r.app.ok(
+        "secrets_set_api_key",
+        json!({ "provider": "azure", "key": "azure-key-123", "sessionOnly": true }),
+    );
+    let (text, end, _) = r.run(json!({ "content": "꿈" }));
+    assert_eq!(
+        (text.as_str(), end.as_str()),
+        ("Azure 답", "interpret:done")
+    );
+    let req = &r.server.requests()[0];
+    assert!(
+        req.head.starts_with(
+            "POST /openai/deployments/dreams/chat/completions?api-version=2024-10-21 "
+        ),
+        "the path goes before the query: {}",
+        req.head.lines().next().unwrap()
+    );
+    assert_eq!(req.header("api-key").as_deref(), Some("azure-key-123"));
+    assert_eq!(req.header("authorization"), None, "no bearer token besides");
+}
+
+#[test]
+fn plain_http_to_a_remote_server_is_refused_unless_allowed() {
+    let app = TestApp::new();
+    let err = app
+        .invoke(
+            "settings_set",
+            json!({ "settings": { "provider": "custom", "baseUrl": "http://dreams.example.com/v1", "model": "m" } }),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err["kind"], "insecure_url",
+        "the key would travel in clear text"
+    );
+    app.ok(
+        "settings_set",
+        json!({ "settings": { "provider": "custom", "baseUrl": "http://192.168.1.20:11434/v1", "model": "m" } }),
+    );
+    app.ok(
+        "settings_set",
+        json!({ "settings": { "provider": "custom", "baseUrl": "http://dreams.example.com/v1", "model": "m",
+            "allowInsecureHttp": true } }),
+    );
+}
+
+#[test]
+fn a_redirect_is_reported_and_never_followed_with_the_key() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let elsewhere = rt.block_on(Server::start(vec![Reply::stream(by_event(&sse(
+        &["x"],
+        Some("stop"),
+        true,
+    )))]));
+    let target = format!("{}/chat/completions", elsewhere.base_url);
+    let r = rig(vec![Reply::json(307, "{}").header("location", &target)], 0);
+    r.app.ok(
+        "secrets_set_api_key",
+        json!({ "provider": "custom", "key": "sk-redirect-secret", "sessionOnly": true }),
+    );
+    let (_, end, err) = r.run(json!({ "content": "꿈" }));
+    assert_eq!(
+        (end.as_str(), err["kind"].as_str()),
+        ("interpret:error", Some("redirected"))
+    );
+    assert!(
+        elsewhere.requests().is_empty(),
+        "nothing went to the redirect's target"
+    );
+    assert_eq!(
+        r.server.requests().len(),
+        1,
+        "and a redirect is not retried"
+    );
+}
+
+#[test]
+fn one_entry_has_at_most_one_running_interpretation() {
+    let reply = Reply::stream(by_event(&sse(&["하나 "], None, false)))
+        .then(Step::Sleep(Duration::from_millis(400)))
+        .then(Step::Send(
+            by_event(&sse(&["뿐"], Some("stop"), true)).concat(),
+        ));
+    let r = rig(vec![reply], 0);
+    let entry = r.entry("한 번만 해몽하는 꿈");
+    let first = r.start(json!({ "entryId": entry }));
+    let err = r
+        .app
+        .invoke(
+            "interpret_start",
+            json!({ "request": { "entryId": entry } }),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err["kind"], "already_running",
+        "a second run of the same entry is refused"
+    );
+    let other = r.entry("다른 꿈");
+    let second = r.start(json!({ "entryId": other }));
+    for id in [first, second] {
+        let (_, end, _) = check_sequence(&r.events.wait_terminal(id, WAIT));
+        assert_eq!(end, "interpret:done", "other entries run alongside");
+    }
+    assert_eq!(r.history(entry).len(), 1, "one row, not two interleaved");
+    let again = r.start(json!({ "entryId": entry }));
+    check_sequence(&r.events.wait_terminal(again, WAIT));
+    assert_eq!(
+        r.history(entry).len(),
+        2,
+        "once it has ended, it can run again"
+    );
+}
+
+#[test]
+fn stopping_before_the_first_word_leaves_no_row() {
+    let reply = Reply::stream(vec![b": keep-alive\n\n".to_vec()]).then(Step::Stall);
+    let r = rig(vec![reply], 0);
+    let entry = r.entry("금방 멈춘 꿈");
+    let id = r.start(json!({ "entryId": entry }));
+    let deadline = Instant::now() + WAIT;
+    while r.server.requests().is_empty() {
+        assert!(Instant::now() < deadline, "the request reaches the server");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    r.app.ok("interpret_stop", json!({ "requestId": id }));
+    let (text, end, stopped) = check_sequence(&r.events.wait_terminal(id, WAIT));
+    assert_eq!((text.as_str(), end.as_str()), ("", "interpret:stopped"));
+    assert_eq!(stopped["interpretationId"], Value::Null);
+    assert!(
+        r.history(entry).is_empty(),
+        "no empty stopped row in the history"
+    );
+}
+
+#[test]
+fn quitting_mid_stream_saves_what_arrived_as_stopped() {
+    let reply = Reply::stream(by_event(&sse(&["끝나기 ", "전에"], None, false))).then(Step::Stall);
+    let r = rig(vec![reply], 0);
+    let entry = r.entry("앱을 닫은 꿈");
+    let id = r.start(json!({ "entryId": entry }));
+    let deadline = Instant::now() + WAIT;
+    while r.events.of(id).len() < 2 {
+        assert!(Instant::now() < deadline, "the first deltas arrive");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // What the app runs on RunEvent::Exit (tray Quit, Ctrl+Q, closing, SIGTERM).
+    haemong_lib::on_exit(&r.app.handle());
+    assert!(
+        r.app.state().interpreter.running().is_empty(),
+        "nothing runs after exit"
+    );
+    let history = r.history(entry);
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0]["status"], "stopped");
+    assert_eq!(
+        history[0]["text"], "끝나기 전에",
+        "the partial answer is kept"
+    );
+    let app = r.app.restart();
+    let after = app.ok("interpret_history", json!({ "entryId": entry }));
+    assert_eq!(after[0]["text"], "끝나기 전에", "and survives a restart");
+}
+
+#[test]
+fn a_window_that_goes_away_stops_its_streams_only() {
+    let reply = Reply::stream(by_event(&sse(&["창의 답"], None, false))).then(Step::Stall);
+    let r = rig(vec![reply], 0);
+    let id = r.start(json!({ "content": "창을 닫은 꿈" }));
+    let deadline = Instant::now() + WAIT;
+    while r.events.of(id).is_empty() {
+        assert!(Instant::now() < deadline, "the first delta arrives");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(
+        r.app.state().interpreter.stop_owned_by("quick"),
+        0,
+        "another window's run is left alone"
+    );
+    assert_eq!(r.app.state().interpreter.stop_owned_by("main"), 1);
+    let (text, end, _) = check_sequence(&r.events.wait_terminal(id, WAIT));
+    assert_eq!(
+        (text.as_str(), end.as_str()),
+        ("창의 답", "interpret:stopped")
+    );
+}
+
+#[test]
+fn the_quick_windows_interpretations_can_be_listed_and_deleted() {
+    let r = rig(
+        vec![Reply::stream(by_event(&sse(
+            &["빠른 답"],
+            Some("stop"),
+            true,
+        )))],
+        0,
+    );
+    let (_, _, done) = r.run(json!({ "content": "빠른 창의 꿈" }));
+    let id = done["interpretationId"].as_i64().unwrap();
+    let list = r.app.ok("interpret_adhoc_list", json!({}));
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(
+        list[0]["dream"], "빠른 창의 꿈",
+        "the dream is shown with it"
+    );
+    assert_eq!(list[0]["text"], "빠른 답");
+    assert_eq!(r.app.ok("interpret_get", json!({ "id": id }))["id"], id);
+    r.app.ok("interpret_delete", json!({ "id": id }));
+    assert!(r
+        .app
+        .ok("interpret_adhoc_list", json!({}))
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let again = r
+        .app
+        .invoke("interpret_delete", json!({ "id": id }))
+        .unwrap_err();
+    assert_eq!(again["kind"], "interpretation_not_found");
 }

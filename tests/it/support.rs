@@ -77,6 +77,11 @@ impl TestApp {
         .map(|b| b.deserialize::<Value>().expect("command answers JSON"))
     }
 
+    pub fn state(&self) -> tauri::State<'_, AppState> {
+        use tauri::Manager;
+        self._app.state::<AppState>()
+    }
+
     pub fn handle(&self) -> tauri::AppHandle<MockRuntime> {
         self._app.handle().clone()
     }
@@ -86,6 +91,7 @@ impl TestApp {
         let events = Events::default();
         for name in [
             "interpret:delta",
+            "interpret:reasoning",
             "interpret:done",
             "interpret:error",
             "interpret:stopped",
@@ -105,6 +111,13 @@ impl TestApp {
     }
 }
 
+pub fn is_terminal(name: &str) -> bool {
+    matches!(
+        name,
+        "interpret:done" | "interpret:error" | "interpret:stopped"
+    )
+}
+
 /// Events recorded by `record_interpret_events`.
 #[derive(Clone, Default)]
 pub struct Events(pub Arc<std::sync::Mutex<Vec<(String, Value)>>>);
@@ -119,7 +132,7 @@ impl Events {
         let deadline = std::time::Instant::now() + within;
         loop {
             let mine = self.of(request_id);
-            if mine.iter().any(|(n, _)| n != "interpret:delta") {
+            if mine.iter().any(|(n, _)| is_terminal(n)) {
                 return mine;
             }
             assert!(

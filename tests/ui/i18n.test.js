@@ -36,8 +36,11 @@ test('translate fills placeholders and falls back to English, then to the key', 
 });
 
 test('command errors are translated by kind, with sizes formatted', () => {
-  const err = { kind: 'too_long', message: 'the entry is too long (1000001 characters; the limit is 1000000)' };
-  assert.equal(errorMessage('ko', err), '기록이 너무 길어 저장할 수 없어요 (1,000,001자, 최대 1,000,000자).');
+  const err = { kind: 'too_long', message: 'the entry is too long', details: { chars: 1000001, limit: 1000000 } };
+  assert.equal(errorMessage('ko', err), '기록이 너무 길어 저장할 수 없어요 (1,000,001자, 최대 1,000,000자).', 'figures come from details');
+  assert.equal(errorMessage('en', { ...err, details: { chars: 12345, limit: 50 } }), 'This entry is too long to save (12,345 characters; the limit is 50).');
+  assert.equal(errorMessage('en', { kind: 'too_long', message: '(9 characters; the limit is 8)' }).includes('9'), false,
+    'the English message is never parsed for numbers');
   assert.equal(errorMessage('en', { kind: 'not_found', message: '' }), 'This entry no longer exists. It may have been deleted.');
   assert.equal(errorMessage('ko', new Error('boom')), dictionaries.ko['error.unknown'], 'anything else is a generic message');
   assert.equal(errorMessage('en', { kind: 'weird_new_kind' }), dictionaries.en['error.unknown']);

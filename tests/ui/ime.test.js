@@ -34,3 +34,9 @@ test('plain keys, Alt and Shift chords are left alone', () => {
   assert.equal(shortcutOf(key('n', { ctrlKey: true, shiftKey: true }), 'Linux'), null);
   assert.equal(shortcutOf(key('x', { ctrlKey: true }), 'Linux'), null, 'unknown chord');
 });
+
+test('Ctrl+Q (Cmd+Q on macOS) quits, never while composing', () => {
+  assert.equal(shortcutOf(key('q', { ctrlKey: true }), 'Linux'), 'quit');
+  assert.equal(shortcutOf(key('q', { metaKey: true }), 'MacIntel'), 'quit');
+  assert.equal(shortcutOf(key('q', { ctrlKey: true, isComposing: true }), 'Linux'), null);
+});

@@ -27,13 +27,17 @@ export const api = {
   interpretStart: (request) => invoke('interpret_start', { request }),
   interpretStop: (requestId) => invoke('interpret_stop', { requestId }),
   interpretHistory: (entryId) => invoke('interpret_history', { entryId }),
+  interpretAdhocList: () => invoke('interpret_adhoc_list'),
+  interpretDelete: (id) => invoke('interpret_delete', { id }),
+  interpretGet: (id) => invoke('interpret_get', { id }),
   /**
-   * Calls `handler(kind, payload)` for this window's `interpret:*` events (`delta`, `done`, `error`,
-   * `stopped`). Resolves once every listener is registered, so no early delta is missed.
+   * Calls `handler(kind, payload)` for this window's `interpret:*` events (`delta`, `reasoning`,
+   * `done`, `error`, `stopped`). Resolves once every listener is registered, so no early delta is
+   * missed.
    */
   onInterpretEvent: (handler) => {
     const w = tauri.webviewWindow.getCurrentWebviewWindow();
-    return Promise.all(['delta', 'done', 'error', 'stopped']
+    return Promise.all(['delta', 'reasoning', 'done', 'error', 'stopped']
       .map((kind) => w.listen(`interpret:${kind}`, (e) => handler(kind, e.payload))));
   },
   trayClosePlan: () => invoke('tray_close_plan'),

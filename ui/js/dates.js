@@ -1,4 +1,18 @@
 // Dates as the diary shows them. Nights are plain `YYYY-MM-DD` days with no time zone.
+//
+// One Intl.DateTimeFormat per language and pattern, made once: WebKit keeps every ICU formatter
+// ever created, so making one per formatted date grew the web process by ~1 MiB an interpretation
+// (issue 15's measurements; `make bench` keeps the soak figures).
+const formatters = new Map();
+function formatter(locale, pattern, options) {
+  const key = `${locale} ${pattern}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, options);
+    formatters.set(key, f);
+  }
+  return f;
+}
 
 /** Today's date in local time as `YYYY-MM-DD`, the default night of a new entry. */
 export function todayLocal(now = new Date()) {
@@ -15,7 +29,7 @@ export function formatNight(night, lang) {
   const date = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
   if (Number.isNaN(date.getTime())) return night;
   const locale = lang === 'ko' ? 'ko-KR' : 'en-US';
-  return new Intl.DateTimeFormat(locale, {
+  return formatter(locale, 'night', {
     timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric', weekday: 'short',
   }).format(date);
 }
@@ -23,5 +37,5 @@ export function formatNight(night, lang) {
 /** A save time for the status line (`오후 3:04` / `3:04 PM`). */
 export function formatTime(ms, lang) {
   const locale = lang === 'ko' ? 'ko-KR' : 'en-US';
-  return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(new Date(ms));
+  return formatter(locale, 'time', { hour: 'numeric', minute: '2-digit' }).format(new Date(ms));
 }

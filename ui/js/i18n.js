@@ -24,13 +24,17 @@ export function translate(lang, key, params = {}) {
 /** The translated message for an error from a command (`{ kind, message }`) or anything thrown. */
 export function errorMessage(lang, err) {
   const kind = err && typeof err === 'object' ? err.kind : undefined;
+  // Figures travel as fields (`details`), formatted for the language here.
   const params = {};
-  const m = /\((\d+) characters; the limit is (\d+)\)/.exec(err?.message ?? '');
-  if (m) Object.assign(params, { chars: formatNumber(lang, +m[1]), limit: formatNumber(lang, +m[2]) });
+  for (const [k, v] of Object.entries(err?.details ?? {})) params[k] = typeof v === 'number' ? formatNumber(lang, v) : v;
   const key = `error.${kind}`;
   return kind && key in en ? translate(lang, key, params) : translate(lang, 'error.unknown');
 }
 
+const numberFormats = new Map();
+/** One Intl.NumberFormat per language, made once (WebKit keeps every ICU formatter it creates). */
 export function formatNumber(lang, n) {
-  return new Intl.NumberFormat(lang === 'ko' ? 'ko-KR' : 'en-US').format(n);
+  const locale = lang === 'ko' ? 'ko-KR' : 'en-US';
+  if (!numberFormats.has(locale)) numberFormats.set(locale, new Intl.NumberFormat(locale));
+  return numberFormats.get(locale).format(n);
 }

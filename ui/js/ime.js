@@ -7,7 +7,7 @@ export function isComposing(event) {
   return Boolean(event.isComposing) || event.keyCode === 229;
 }
 
-/** The app shortcut a key event means (`new`, `save`, `search`, `submit`), or null. */
+/** The app shortcut a key event means (`new`, `save`, `search`, `submit`, `quit`), or null. */
 export function shortcutOf(event, platform = '') {
   if (isComposing(event)) return null;
   const mac = /mac|iphone|ipad/i.test(platform);
@@ -19,5 +19,6 @@ export function shortcutOf(event, platform = '') {
   if (key === 's') return 'save';
   if (key === 'f') return 'search';
   if (key === 'enter') return 'submit';
+  if (key === 'q') return 'quit';
   return null;
 }

@@ -14,8 +14,11 @@ import { confirmDialog } from './confirm.js';
 
 const views = { diary: document.getElementById('view-diary'), settings: document.getElementById('view-settings') };
 
+let settingsView = null;
+
 function show(view) {
   if (!(view in views)) return;
+  if (view === 'settings' && views.settings.hidden) settingsView?.refreshAdhoc();
   for (const [name, el] of Object.entries(views)) el.hidden = name !== view;
   for (const b of document.querySelectorAll('.tabs button')) {
     if (b.dataset.view === view) b.setAttribute('aria-current', 'page');
@@ -38,7 +41,7 @@ async function boot() {
   const list = createList({ onOpen: (id) => editor.open(id) });
   editor = createEditor({ list, onEntry: (id) => panel?.showEntry(id) });
   panel = createInterpretPanel({ interpreter, ensureSaved: () => editor.ensureSaved(), openSettings: () => show('settings') });
-  createSettings(settings, info, presets);
+  settingsView = createSettings(settings, info, presets);
 
   const q = (id) => document.querySelector(`[data-testid="${id}"]`);
   q('entry-new').addEventListener('click', () => { show('diary'); editor.newEntry(); });
@@ -50,6 +53,7 @@ async function boot() {
     const action = shortcutOf(e, navigator.platform);
     if (!action || document.querySelector('dialog[open]')) return;
     e.preventDefault();
+    if (action === 'quit') { close({ quit: true }); return; }
     show('diary');
     if (action === 'new') editor.newEntry();
     else if (action === 'save') editor.saveNow();

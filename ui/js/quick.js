@@ -13,7 +13,7 @@ const input = q('quick-input');
 const saveBtn = q('quick-save');
 const els = {
   output: q('quick-output'), status: q('quick-status'), error: q('quick-error'),
-  note: q('quick-note'), run: q('quick-run'), stop: q('quick-stop'),
+  note: q('quick-note'), run: q('quick-run'), stop: q('quick-stop'), thinking: q('quick-thinking'),
 };
 
 async function boot() {
@@ -55,6 +55,10 @@ async function boot() {
     render();
     mine.handle = interpreter.start({ content }, {
       onText(text) { mine.text += text; view.append(text); },
+      onThinking(text, moved) {
+        if (moved) { mine.text = ''; view.moveAnswerToThinking(); }
+        view.appendThinking(text);
+      },
       onEnd(kind, payload) {
         ended(mine, kind, payload);
         view.settle();

@@ -6,7 +6,9 @@ import { t, tError, setLanguage, onLanguageChange } from './locale.js';
 import { toast, toastError } from './toast.js';
 import { applyTheme } from './theme.js';
 import { acceleratorFromEvent, displayAccelerator } from './accelerator.js';
-import { isLoopback } from './net.js';
+import { isLoopback, isLocalNetwork } from './net.js';
+import { formatNight, formatTime, todayLocal } from './dates.js';
+import { currentLanguage } from './locale.js';
 
 
 export function createSettings(initial, info, presets) {
@@ -16,6 +18,7 @@ export function createSettings(initial, info, presets) {
     baseUrl: q('settings-base-url'), model: q('settings-model'), style: q('settings-style'),
     customPrompt: q('settings-custom-prompt'), answerLanguage: q('settings-answer-language'),
     timeoutSecs: q('settings-timeout'), maxAnswerKb: q('settings-max-answer'), shortcut: q('settings-shortcut'),
+    authHeader: q('settings-auth-header'), allowInsecureHttp: q('settings-allow-insecure'),
   };
   const keyInput = q('settings-api-key');
   const keyStatus = q('settings-key-status');
@@ -26,7 +29,10 @@ export function createSettings(initial, info, presets) {
   let shownProvider = current.provider; // the provider the form shows, saved or not
 
   function fill(s) {
-    for (const [k, el] of Object.entries(f)) el.value = s[k] ?? '';
+    for (const [k, el] of Object.entries(f)) {
+      if (el.type === 'checkbox') el.checked = Boolean(s[k]);
+      else el.value = s[k] ?? '';
+    }
     setShortcut(s.shortcut);
     shownProvider = s.provider;
     showProvider();
@@ -35,7 +41,12 @@ export function createSettings(initial, info, presets) {
   function showProvider() {
     const p = byProvider[f.provider.value];
     q('settings-provider-note').textContent = p?.local ? t('settings.provider.localNote')
-      : f.provider.value === 'custom' ? '' : t('settings.provider.cloudNote');
+      : f.provider.value === 'azure' ? `${t('settings.azureNote')} ${t('settings.provider.cloudNote')}`
+        : f.provider.value === 'custom' ? '' : t('settings.provider.cloudNote');
+    q('settings-auth-header-field').hidden = f.provider.value !== 'custom';
+    // Plain http:// to a remote server needs an explicit yes (shown only when it applies).
+    q('settings-allow-insecure-field').hidden = !(/^http:\/\//i.test(f.baseUrl.value.trim()) && !isLocalNetwork(f.baseUrl.value.trim()))
+      && !f.allowInsecureHttp.checked;
     q('settings-custom-prompt-field').hidden = f.style.value !== 'custom';
   }
 
@@ -124,7 +135,7 @@ export function createSettings(initial, info, presets) {
     q('about-data-dir').replaceChildren(before, path, after ?? '');
   }
 
-  const value = (el) => (el.dataset.accel !== undefined ? el.dataset.accel
+  const value = (el) => (el.type === 'checkbox' ? el.checked : el.dataset.accel !== undefined ? el.dataset.accel
     : el.type === 'number' ? Math.max(0, Math.min(Number(el.max), Math.round(Number(el.value) || 0))) : el.value);
   const form = () => Object.fromEntries(Object.entries(f).map(([k, el]) => [k, value(el)]));
 
@@ -174,6 +185,7 @@ export function createSettings(initial, info, presets) {
     refreshKey().then(() => suggestModels());
   });
   f.baseUrl.addEventListener('change', () => suggestModels());
+  f.baseUrl.addEventListener('input', showProvider);
   f.model.addEventListener('focus', () => suggestModels());
   f.style.addEventListener('change', showProvider);
   q('settings-save').addEventListener('click', save);
@@ -205,9 +217,64 @@ export function createSettings(initial, info, presets) {
       toastError(tError(err));
     }
   });
-  onLanguageChange(() => { renderAbout(); showProvider(); showKey(); showShortcut(); });
+  // The quick window's interpretations not filed into the diary: they hold dream text, so they are
+  // listed here to be filed or deleted.
+  const adhocList = q('adhoc-list');
+  async function refreshAdhoc() {
+    let items = [];
+    try { items = await api.interpretAdhocList(); } catch { /* shown as empty; the rest works */ }
+    const lang = currentLanguage();
+    if (!items.length) {
+      const li = document.createElement('li');
+      li.className = 'note';
+      li.textContent = t('settings.adhocEmpty');
+      adhocList.replaceChildren(li);
+      return;
+    }
+    adhocList.replaceChildren(...items.map((it) => {
+      const li = document.createElement('li');
+      li.className = 'adhoc-item';
+      li.dataset.testid = 'adhoc-item';
+      li.dataset.interpretationId = it.id;
+      const meta = document.createElement('span');
+      meta.className = 'adhoc-meta';
+      meta.textContent = `${formatNight(todayLocal(new Date(it.startedAt)), lang)} ${formatTime(it.startedAt, lang)} · ${t(`interpret.style.${it.style}`)}`;
+      const dream = document.createElement('span');
+      dream.className = 'adhoc-dream';
+      dream.textContent = it.dream ?? '';
+      const actions = document.createElement('span');
+      actions.className = 'adhoc-actions';
+      const file = document.createElement('button');
+      file.type = 'button';
+      file.className = 'link';
+      file.dataset.testid = 'adhoc-file';
+      file.textContent = t('settings.adhocFile');
+      file.addEventListener('click', async () => {
+        try {
+          await api.diaryFileQuick({ body: it.dream ?? '' }, it.id);
+          toast(t('settings.adhocFiled'));
+        } catch (err) { toastError(tError(err)); }
+        refreshAdhoc();
+      });
+      const del = document.createElement('button');
+      del.type = 'button';
+      del.className = 'link danger';
+      del.dataset.testid = 'adhoc-delete';
+      del.textContent = t('settings.adhocDelete');
+      del.addEventListener('click', async () => {
+        try { await api.interpretDelete(it.id); toast(t('interpret.deleted')); } catch (err) { toastError(tError(err)); }
+        refreshAdhoc();
+      });
+      actions.append(file, del);
+      li.append(meta, dream, actions);
+      return li;
+    }));
+  }
+
+  onLanguageChange(() => { renderAbout(); showProvider(); showKey(); showShortcut(); refreshAdhoc(); });
   fill(current);
   renderAbout();
   refreshKey();
   refreshShortcut();
+  return { refreshAdhoc };
 }

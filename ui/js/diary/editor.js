@@ -3,6 +3,7 @@
 import { api } from '../api.js';
 import { t, tError, currentLanguage, onLanguageChange } from '../locale.js';
 import { todayLocal, formatTime } from '../dates.js';
+import { formatNumber } from '../i18n.js';
 import { Autosaver } from '../autosave.js';
 import { toast, toastError } from '../toast.js';
 import { confirmDialog } from '../confirm.js';
@@ -32,7 +33,7 @@ export function createEditor({ list, onEntry = () => {} }) {
       failed: `${t('status.failed')}: ${lastError ? tError(lastError) : ''}`,
     }[kind];
     del.disabled = id === null;
-    count.textContent = body.value ? t('entry.chars', { count: body.value.length.toLocaleString(currentLanguage()) }) : '';
+    count.textContent = body.value ? t('entry.chars', { count: formatNumber(currentLanguage(), body.value.length) }) : '';
   }
 
   async function save() {

@@ -8,16 +8,24 @@ export async function createInterpreter() {
   await api.onInterpretEvent((kind, payload) => router.route(kind, payload));
   return {
     /**
-     * Starts an interpretation of `{ entryId }` or `{ content }`. `onText(text)` gets each delta in
-     * order; `onEnd(kind, payload)` is called once with `done`, `stopped` or `error` (`{ kind,
-     * message }`, also for a refused start). Returns `{ stop() }`.
+     * Starts an interpretation of `{ entryId }` or `{ content }`. `onText(text)` gets each answer
+     * delta in order; `onThinking(text, movedFromAnswer)` each piece of reasoning in order (with
+     * `movedFromAnswer` when the answer shown so far turned out to be reasoning); `onEnd(kind,
+     * payload)` is called once with `done`, `stopped` or `error` (`{ kind, message }`, also for a
+     * refused start). Returns `{ stop() }`.
      */
-    start(request, { onText, onEnd }) {
+    start(request, { onText, onThinking = () => {}, onEnd }) {
       const run = { requestId: null, stopAsked: false };
       const seq = new Sequencer(onText);
+      const thinkSeq = new Sequencer(([text, moved]) => onThinking(text, moved));
+      const handle = (kind, p) => {
+        if (kind === 'delta') seq.push(p.seq, p.text);
+        else if (kind === 'reasoning') thinkSeq.push(p.seq, [p.text, Boolean(p.movedFromAnswer)]);
+        else onEnd(kind, p);
+      };
       api.interpretStart(request).then(({ requestId }) => {
         run.requestId = requestId;
-        router.attach(requestId, (kind, p) => (kind === 'delta' ? seq.push(p.seq, p.text) : onEnd(kind, p)));
+        router.attach(requestId, handle);
         if (run.stopAsked) api.interpretStop(requestId);
       }, (err) => onEnd('error', err));
       run.stop = () => {

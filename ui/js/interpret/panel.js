@@ -1,9 +1,10 @@
-// The interpretation panel under the open entry: runs an interpretation of the saved entry, keeps
-// the latest run of each entry for this session (so returning to an entry shows it again), and
-// lists the entry's saved interpretations.
+// The interpretation panel under the open entry: runs an interpretation of the saved entry (one at
+// a time per entry, whatever is pressed twice), keeps the latest run of each entry for this
+// session (so returning to an entry shows it again), and lists the entry's saved interpretations.
 import { api } from '../api.js';
-import { t, currentLanguage, onLanguageChange } from '../locale.js';
+import { t, tError, currentLanguage, onLanguageChange } from '../locale.js';
 import { formatNight, formatTime, todayLocal } from '../dates.js';
+import { toast, toastError } from '../toast.js';
 import { createStreamView, ended } from './view.js';
 
 export function createInterpretPanel({ interpreter, ensureSaved, openSettings }) {
@@ -11,15 +12,17 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings })
   const els = {
     output: q('interpret-output'), status: q('interpret-status'), error: q('interpret-error'),
     note: q('interpret-note'), run: q('interpret-run'), stop: q('interpret-stop'),
+    thinking: q('interpret-thinking'),
   };
   const history = q('interpret-history');
   const view = createStreamView(els, { openSettings, settingsTestId: 'interpret-open-settings' });
   const runs = new Map();
   let shown = null; // the entry id the panel shows
+  let starting = false; // between the click and the run's registration (saving the entry first)
 
   function render() {
     const run = runs.get(shown);
-    view.reset(run?.chunks.join('') ?? '');
+    view.reset(run?.chunks.join('') ?? '', { text: run?.thinking.join('') ?? '', ms: run?.thinkingMs ?? null });
     renderState();
   }
 
@@ -30,6 +33,18 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings })
   }
 
   async function start() {
+    // One run per entry: a second click or Ctrl+Enter while one streams (or is being started) is
+    // ignored here, and refused by the backend if it got through anyway.
+    if (starting || runs.get(shown)?.state === 'streaming') return;
+    starting = true;
+    try {
+      await startNow();
+    } finally {
+      starting = false;
+    }
+  }
+
+  async function startNow() {
     let entry;
     try {
       entry = await ensureSaved();
@@ -37,12 +52,13 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings })
       entry = { error: err };
     }
     if (!entry?.id) {
-      runs.set(shown, { chunks: [], state: 'error', error: entry?.error ?? { kind: 'empty_entry' } });
+      runs.set(shown, { chunks: [], thinking: [], state: 'error', error: entry?.error ?? { kind: 'empty_entry' } });
       render();
       return;
     }
     shown = entry.id;
-    const run = { entryId: entry.id, chunks: [], state: 'streaming' };
+    if (runs.get(entry.id)?.state === 'streaming') return;
+    const run = { entryId: entry.id, chunks: [], thinking: [], thinkingMs: null, state: 'streaming' };
     runs.set(entry.id, run);
     render();
     run.handle = interpreter.start({ entryId: entry.id }, {
@@ -50,12 +66,20 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings })
         run.chunks.push(text);
         if (run.entryId === shown) view.append(text);
       },
+      onThinking(text, moved) {
+        if (moved) { run.thinking.push(...run.chunks); run.chunks = []; }
+        run.thinking.push(text);
+        if (run.entryId !== shown) return;
+        if (moved) view.moveAnswerToThinking();
+        view.appendThinking(text);
+      },
       onEnd(kind, payload) {
         ended(run, kind, payload);
         if (run.entryId !== shown) return;
+        run.thinkingMs = view.thinkingMs();
         view.settle();
         renderState();
-        refreshHistory();
+        if (payload?.interpretationId) addToHistory(payload.interpretationId);
       },
     });
   }
@@ -63,6 +87,62 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings })
   function stop() {
     const run = runs.get(shown);
     if (run?.state === 'streaming') run.handle?.stop();
+  }
+
+  // The history is built once per entry and then grows by one item per finished run: rebuilding
+  // it after every run kept the web process growing (issue 15).
+  function historyItem(it) {
+    const lang = currentLanguage();
+    const d = document.createElement('details');
+    d.className = 'history-item';
+    d.dataset.testid = 'interpret-history-item';
+    d.dataset.status = it.status;
+    d.dataset.interpretationId = it.id;
+    const s = document.createElement('summary');
+    s.textContent = [
+      `${formatNight(todayLocal(new Date(it.startedAt)), lang)} ${formatTime(it.startedAt, lang)}`,
+      t(`interpret.style.${it.style}`),
+      it.status === 'complete' ? '' : t(`interpret.status.${it.status}`),
+    ].filter(Boolean).join(' · ');
+    d.append(s);
+    if (it.reasoning) {
+      const r = document.createElement('details');
+      r.className = 'thinking history-thinking';
+      r.dataset.testid = 'interpret-history-thinking';
+      const rs = document.createElement('summary');
+      rs.textContent = t('interpret.historyReasoning');
+      const rt = document.createElement('div');
+      rt.className = 'thinking-text';
+      rt.textContent = it.reasoning;
+      r.append(rs, rt);
+      d.append(r);
+    }
+    const body = document.createElement('div');
+    body.className = 'history-text';
+    body.textContent = it.text;
+    const del = document.createElement('button');
+    del.type = 'button';
+    del.className = 'link danger';
+    del.dataset.testid = 'interpret-history-delete';
+    del.textContent = t('interpret.historyDelete');
+    del.addEventListener('click', async () => {
+      try {
+        await api.interpretDelete(it.id);
+        d.remove();
+        if (!history.querySelector('.history-item')) history.replaceChildren();
+        toast(t('interpret.deleted'));
+      } catch (err) {
+        toastError(tError(err));
+      }
+    });
+    d.append(body, del);
+    return d;
+  }
+
+  function heading() {
+    const h = document.createElement('h3');
+    h.textContent = t('interpret.history');
+    return h;
   }
 
   async function refreshHistory() {
@@ -75,28 +155,21 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings })
       return; // the history is a convenience; the diary and the panel keep working
     }
     if (entryId !== shown) return;
-    const lang = currentLanguage();
-    const heading = document.createElement('h3');
-    heading.textContent = t('interpret.history');
-    const list = items.map((it) => {
-      const d = document.createElement('details');
-      d.className = 'history-item';
-      d.dataset.testid = 'interpret-history-item';
-      d.dataset.status = it.status;
-      d.dataset.interpretationId = it.id;
-      const s = document.createElement('summary');
-      s.textContent = [
-        `${formatNight(todayLocal(new Date(it.startedAt)), lang)} ${formatTime(it.startedAt, lang)}`,
-        t(`interpret.style.${it.style}`),
-        it.status === 'complete' ? '' : t(`interpret.status.${it.status}`),
-      ].filter(Boolean).join(' · ');
-      const body = document.createElement('div');
-      body.className = 'history-text';
-      body.textContent = it.text;
-      d.append(s, body);
-      return d;
-    });
-    history.replaceChildren(...(list.length ? [heading, ...list] : []));
+    history.replaceChildren(...(items.length ? [heading(), ...items.map(historyItem)] : []));
+  }
+
+  async function addToHistory(interpretationId) {
+    const entryId = shown;
+    let it;
+    try {
+      it = await api.interpretGet(interpretationId);
+    } catch {
+      return;
+    }
+    if (entryId !== shown || it.entryId !== entryId) return;
+    if (history.querySelector(`[data-interpretation-id="${it.id}"]`)) return;
+    if (!history.firstChild) history.append(heading());
+    history.firstChild.after(historyItem(it));
   }
 
   els.run.addEventListener('click', start);

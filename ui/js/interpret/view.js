@@ -7,11 +7,39 @@ import { atBottom } from './stream.js';
 /** Failures the user fixes in the settings: the view offers a button that goes there. */
 export const FIXED_IN_SETTINGS = new Set(['missing_key', 'key_rejected', 'model_not_found', 'offline', 'tls', 'invalid_url', 'quota']);
 
-/** `els`: { output, status, error, note, run, stop } elements; `openSettings()` for the button. */
+/**
+ * `els`: { output, status, error, note, run, stop, thinking? } elements; `openSettings()` for the
+ * button. `thinking` is a closed `<details>` holding a reasoning model's thinking, apart from the
+ * answer; its summary says "Thinking… N s" while it runs and "Thought for N s" after.
+ */
 export function createStreamView(els, { openSettings, settingsTestId }) {
   let follow = true;
   let scrollQueued = false;
   els.output.addEventListener('scroll', () => { follow = atBottom(els.output); });
+  const thinking = els.thinking ?? null;
+  const thinkingStatus = thinking?.querySelector('.thinking-status');
+  const thinkingText = thinking?.querySelector('.thinking-text');
+  // The thinking clock: from the first reasoning piece until the answer starts or the run ends.
+  let thinkStart = null;
+  let thinkEnd = null;
+  let ticker = null;
+
+  function showThinking() {
+    if (!thinking) return;
+    thinking.hidden = !thinkingText.firstChild;
+    if (thinking.hidden) return;
+    const end = thinkEnd ?? Date.now();
+    const seconds = Math.max(0, Math.round((end - (thinkStart ?? end)) / 1000));
+    const running = thinkEnd === null;
+    thinking.dataset.state = running ? 'running' : 'done';
+    thinkingStatus.textContent = t(running ? 'interpret.thinking.running' : 'interpret.thinking.done', { seconds });
+  }
+
+  function stopClock() {
+    if (thinkStart !== null && thinkEnd === null) thinkEnd = Date.now();
+    if (ticker !== null) { clearInterval(ticker); ticker = null; }
+    showThinking();
+  }
 
   function scrollToEnd() {
     if (scrollQueued) return;
@@ -24,18 +52,57 @@ export function createStreamView(els, { openSettings, settingsTestId }) {
 
   return {
     /** Replaces the output with `text` (an earlier run being shown again, or nothing). */
-    reset(text = '') {
+    reset(text = '', reasoning = { text: '', ms: null }) {
       els.output.replaceChildren();
       if (text) els.output.appendChild(document.createTextNode(text));
       follow = true;
+      if (ticker !== null) { clearInterval(ticker); ticker = null; }
+      if (thinking) {
+        thinkingText.replaceChildren();
+        if (reasoning.text) thinkingText.appendChild(document.createTextNode(reasoning.text));
+        thinking.open = false;
+        const now = Date.now();
+        thinkStart = reasoning.text ? now - (reasoning.ms ?? 0) : null;
+        thinkEnd = reasoning.text && reasoning.ms !== null ? now : null;
+        if (thinkStart !== null && thinkEnd === null) ticker = setInterval(showThinking, 1000);
+        showThinking();
+      }
     },
     append(text) {
+      if (thinkStart !== null && thinkEnd === null) stopClock(); // the answer has begun
       els.output.appendChild(document.createTextNode(text));
       if (follow) scrollToEnd();
     },
-    /** Merges the text nodes once the stream has ended. */
+    /** A piece of reasoning: into the collapsed thinking part, never into the answer. */
+    appendThinking(text) {
+      if (!thinking || !text) return;
+      thinkingText.appendChild(document.createTextNode(text));
+      if (thinkStart === null) {
+        thinkStart = Date.now();
+        ticker = setInterval(showThinking, 1000);
+      }
+      showThinking();
+    },
+    /** What was shown as the answer was reasoning (a `</think>` with no `<think>`): move it. */
+    moveAnswerToThinking() {
+      const text = els.output.textContent;
+      els.output.replaceChildren();
+      if (thinkStart === null) {
+        thinkStart = Date.now();
+        ticker = setInterval(showThinking, 1000);
+      }
+      if (thinking && text) thinkingText.appendChild(document.createTextNode(text));
+      showThinking();
+    },
+    /** Merges the text nodes once the stream has ended and stops the thinking clock. */
     settle() {
       els.output.normalize();
+      thinkingText?.normalize();
+      stopClock();
+    },
+    /** How long the model thought, in ms (null if it did not). */
+    thinkingMs() {
+      return thinkStart === null ? null : (thinkEnd ?? Date.now()) - thinkStart;
     },
     /**
      * `run`: null (idle) or { state: streaming|done|stopped|error, error?, truncated?,
@@ -60,6 +127,8 @@ export function createStreamView(els, { openSettings, settingsTestId }) {
           b.addEventListener('click', openSettings);
           els.error.append(' ', b);
         }
+      } else if (state === 'done' && run.thinkingOnly) {
+        els.note.textContent = t(run.truncated ? 'interpret.thinkingOnly.truncated' : 'interpret.thinkingOnly.done');
       } else if (state === 'done' && run.truncated) {
         els.note.textContent = t(run.finishReason === 'answer_too_long' ? 'interpret.tooLong' : 'interpret.truncated');
       } else if (state === 'done' && run.finishReason === 'content_filter') {
@@ -76,7 +145,8 @@ export function ended(run, kind, payload) {
   run.state = kind === 'done' ? 'done' : kind === 'stopped' ? 'stopped' : 'error';
   run.finishReason = payload?.finishReason;
   run.truncated = Boolean(payload?.truncated);
+  run.thinkingOnly = Boolean(payload?.thinkingOnly);
   run.interpretationId = payload?.interpretationId ?? null;
-  if (kind === 'error') run.error = { kind: payload?.kind, message: payload?.message };
+  if (kind === 'error') run.error = { kind: payload?.kind, message: payload?.message, details: payload?.details };
   return run;
 }
