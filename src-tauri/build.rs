@@ -22,6 +22,7 @@ fn main() {
             "settings_models",
             "interpret_start",
             "interpret_stop",
+            "interpret_take",
             "interpret_history",
             "interpret_adhoc_list",
             "interpret_delete",

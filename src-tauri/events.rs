@@ -1,7 +1,9 @@
 //! Every event the backend sends to a window, with its name and payload, in one place. `ui/js/api.js`
 //! is the one place on the other side that knows the same names.
 //!
-//! `interpret:*` go only to the window that started the stream; `diary:changed` to every window
+//! `interpret:*` go only to the window that started the stream: `done`, `error` and `stopped` with
+//! their payload, `delta` and `reasoning` as a `Doorbell` (the pieces are taken with
+//! `interpret_take`, see `interpret::mailbox`); `diary:changed` to every window
 //! (the quick window filed an entry); `app:*` to the main window (tray menu and shortcut actions).
 
 use serde::Serialize;
@@ -102,6 +104,15 @@ pub struct Stopped {
     pub interpretation_id: Option<i64>,
 }
 
+/// What a streamed piece rings the window with (`interpret:delta`, `interpret:reasoning`): the
+/// same for the whole run, so WebKit sees one script per run, not one per delta
+/// (`interpret::mailbox`). The piece itself is taken with `interpret_take`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Doorbell {
+    pub request_id: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum InterpretEvent {
@@ -120,6 +131,24 @@ impl InterpretEvent {
             InterpretEvent::Done(_) => DONE,
             InterpretEvent::Error(_) => ERROR,
             InterpretEvent::Stopped(_) => STOPPED,
+        }
+    }
+
+    /// The run's last event: `done`, `error` or `stopped`.
+    pub fn is_terminal(&self) -> bool {
+        matches!(
+            self,
+            InterpretEvent::Done(_) | InterpretEvent::Error(_) | InterpretEvent::Stopped(_)
+        )
+    }
+
+    pub fn request_id(&self) -> u64 {
+        match self {
+            InterpretEvent::Delta(d) => d.request_id,
+            InterpretEvent::Reasoning(r) => r.request_id,
+            InterpretEvent::Done(d) => d.request_id,
+            InterpretEvent::Error(e) => e.request_id,
+            InterpretEvent::Stopped(s) => s.request_id,
         }
     }
 

@@ -40,6 +40,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         interpret::commands::settings_models,
         interpret::commands::interpret_start,
         interpret::commands::interpret_stop,
+        interpret::commands::interpret_take,
         interpret::commands::interpret_history,
         interpret::commands::interpret_adhoc_list,
         interpret::commands::interpret_delete,
@@ -78,6 +79,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
 
 fn stop_streams_of<R: Runtime>(app: &tauri::AppHandle<R>, label: &str) {
     if let Some(state) = app.try_state::<AppState>() {
+        state.mailbox.clear(label);
         let n = state.interpreter.stop_owned_by(label);
         if n > 0 {
             log::info!("window {label} went away; stopped {n} interpretation(s)");
@@ -148,12 +150,20 @@ fn exit_on_signals<R: Runtime>(app: &tauri::AppHandle<R>) {
                 log::warn!("signal handlers not installed");
                 return;
             };
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = int.recv() => {}
-                _ = hup.recv() => {}
+            let mut asked = false;
+            loop {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = int.recv() => {}
+                    _ = hup.recv() => {}
+                }
+                if asked {
+                    // Asked twice: the orderly exit is stuck; do not make the user reach for -9.
+                    std::process::exit(1);
+                }
+                asked = true;
+                app.exit(0);
             }
-            app.exit(0);
         });
     }
     #[cfg(not(unix))]

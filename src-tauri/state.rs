@@ -16,6 +16,8 @@ pub struct AppState {
     pub settings: Arc<SettingsStore>,
     pub secrets: Secrets,
     pub interpreter: Interpreter,
+    /// `interpret:*` events waiting for their window (see `interpret::mailbox`).
+    pub mailbox: Arc<crate::interpret::mailbox::Mailbox>,
     pub paths: Paths,
     /// How registering the quick window's global shortcut went, for the settings view.
     pub shortcut: Mutex<ShortcutStatus>,
@@ -96,6 +98,7 @@ impl AppState {
         AppState {
             diary,
             interpreter,
+            mailbox: Arc::default(),
             shortcut,
             shortcut_started: Default::default(),
             settings: Arc::new(settings),

@@ -4,9 +4,11 @@ use std::sync::Arc;
 
 use tauri::{Emitter, EventTarget, Runtime, State, WebviewWindow};
 
+use super::mailbox::Posted;
 use super::store::Interpretation;
 use super::{CheckOk, StartRequest, Started};
 use crate::error::Result;
+use crate::events::{Doorbell, InterpretEvent};
 use crate::settings::Provider;
 use crate::state::AppState;
 
@@ -20,9 +22,24 @@ pub async fn interpret_start<R: Runtime>(
 ) -> Result<Started> {
     let owner = window.label().to_string();
     let target = EventTarget::webview_window(&owner);
-    let sink = Arc::new(move |ev: crate::events::InterpretEvent| {
-        if let Err(e) = window.emit_to(target.clone(), ev.name(), &ev) {
-            log::error!("could not emit {}: {e}", ev.name());
+    let (mailbox, label) = (state.mailbox.clone(), owner.clone());
+    let sink = Arc::new(move |ev: InterpretEvent| {
+        let (name, terminal) = (ev.name(), ev.is_terminal());
+        let bell = Doorbell {
+            request_id: ev.request_id(),
+        };
+        // The end of a run is told with its payload (once a run, so no memory to speak of).
+        let sent = if terminal {
+            let payload = ev.clone();
+            mailbox.post(&label, ev);
+            window.emit_to(target.clone(), name, payload)
+        } else if mailbox.post(&label, ev) {
+            window.emit_to(target.clone(), name, bell)
+        } else {
+            Ok(())
+        };
+        if let Err(e) = sent {
+            log::error!("could not emit {name}: {e}");
         }
     });
     let settings = state.settings.get();
@@ -30,6 +47,15 @@ pub async fn interpret_start<R: Runtime>(
         .interpreter
         .start(settings, &state.secrets, request, &owner, sink)
         .await
+}
+
+/// Every `interpret:*` event queued for the calling window, oldest first (see `mailbox`).
+#[tauri::command]
+pub async fn interpret_take<R: Runtime>(
+    window: WebviewWindow<R>,
+    state: State<'_, AppState>,
+) -> Result<Vec<Posted>> {
+    Ok(state.mailbox.take(window.label()))
 }
 
 /// Stops a running interpretation; `false` if it had already ended.

@@ -4,6 +4,7 @@
 pub mod client;
 pub mod commands;
 pub mod delta;
+pub mod mailbox;
 pub mod prompt;
 pub mod runner;
 pub mod service;

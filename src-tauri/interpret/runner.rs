@@ -278,9 +278,14 @@ impl<F: FnMut(Piece<'_>)> Collector<F> {
                     (self.on_piece)(Piece::AnswerWasReasoning);
                 }
                 think::Part::Answer(text) => {
-                    if self.answer_bytes + text.len() > self.max_answer {
+                    // The limit holds even while the answer might still turn out to be reasoning
+                    // (a `</think>` with no `<think>` yet): a plain model's endless answer must be
+                    // cut promptly, so reasoning of that form longer than the answer limit is cut
+                    // as an answer (docs/streaming.md).
+                    let max = self.max_answer;
+                    if self.answer_bytes + text.len() > max {
                         // Keep what fits, cut on a character boundary.
-                        let room = self.max_answer - self.answer_bytes;
+                        let room = max.saturating_sub(self.answer_bytes);
                         let cut = floor_char_boundary(&text, room);
                         if cut > 0 {
                             (self.on_piece)(Piece::Answer(&text[..cut]));
@@ -554,11 +559,13 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
         let v: f64 = headers.get(name)?.to_str().ok()?.trim().parse().ok()?;
         (v.is_finite() && v >= 0.0).then_some(v)
     };
+    // `try_from`: an absurd value (1e20 s) is a wait too long to honour, not a panic.
+    let far = Duration::from_secs(u32::MAX as u64);
     if let Some(ms) = number("retry-after-ms") {
-        return Some(Duration::from_secs_f64(ms / 1000.0));
+        return Some(Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(far));
     }
     if let Some(secs) = number("retry-after") {
-        return Some(Duration::from_secs_f64(secs));
+        return Some(Duration::try_from_secs_f64(secs).unwrap_or(far));
     }
     // chrono's RFC 2822 parser reads the IMF-fixdate of RFC 9110 (`Wed, 21 Oct 2015 07:28:00 GMT`).
     let v = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
@@ -640,6 +647,14 @@ mod tests {
         assert!(
             wait > Duration::from_secs(3) && wait <= Duration::from_secs(5),
             "{wait:?} is about 5 s"
+        );
+        h.insert(
+            reqwest::header::RETRY_AFTER,
+            "99999999999999999999999".parse().unwrap(),
+        );
+        assert!(
+            retry_after(&h).unwrap() > Duration::from_secs(3600),
+            "an absurd wait is long, not a panic"
         );
         h.insert(reqwest::header::RETRY_AFTER, "soon".parse().unwrap());
         assert_eq!(retry_after(&h), None, "garbage is ignored");

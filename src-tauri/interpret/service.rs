@@ -60,6 +60,8 @@ pub struct Interpreter {
     running: Arc<Mutex<HashMap<u64, Run>>>,
     /// Woken each time a run has saved its row and left `running` (for `shutdown`).
     finished: Arc<tokio::sync::Notify>,
+    /// Set by `shutdown`: a start still on its way in is refused rather than left unstopped.
+    closing: std::sync::atomic::AtomicBool,
     next_id: AtomicU64,
 }
 
@@ -71,6 +73,7 @@ impl Interpreter {
             client: super::client::http_client(None)?,
             running: Arc::default(),
             finished: Arc::default(),
+            closing: Default::default(),
             next_id: AtomicU64::new(1),
         })
     }
@@ -142,6 +145,9 @@ impl Interpreter {
             // Checked again under the same lock that registers the run: two starts racing past
             // the first check cannot both get in.
             let mut running = lock(&self.running);
+            if self.closing.load(Ordering::SeqCst) {
+                return Err(Error::Internal("the app is quitting".into()));
+            }
             if entry_id.is_some() && running.values().any(|r| r.entry_id == entry_id) {
                 return Err(Error::AlreadyRunning);
             }
@@ -177,6 +183,13 @@ impl Interpreter {
         );
         let secrets = secrets.clone();
         tokio::spawn(async move {
+            // Whatever happens in this task (a panic included), the run leaves `running`: the entry
+            // is never stuck as "already running", and `shutdown` never waits in vain.
+            let _leave = Leave {
+                running: running.clone(),
+                finished: finished.clone(),
+                request_id,
+            };
             let mut record = Record::new(request_id, row);
             let outcome =
                 runner::stream_completion(&client, &endpoint, &body, &limits, &cancel, |piece| {
@@ -203,6 +216,7 @@ impl Interpreter {
             lock(&running).remove(&request_id);
             finished.notify_waiters();
             sink(event(saved));
+            drop(_leave);
         });
         Ok(Started { request_id })
     }
@@ -245,6 +259,11 @@ impl Interpreter {
     /// Before the app exits: stops every stream and waits (at most `grace`) until each has saved
     /// what arrived as `stopped`. `true` if all of them made it.
     pub async fn shutdown(&self, grace: std::time::Duration) -> bool {
+        {
+            // Under the lock `start` registers with: after this, no run can slip in unseen.
+            let _running = lock(&self.running);
+            self.closing.store(true, Ordering::SeqCst);
+        }
         let deadline = tokio::time::Instant::now() + grace;
         loop {
             let notified = self.finished.notified();
@@ -283,6 +302,21 @@ impl Interpreter {
         match self.diary.call(move |c| store::delete(c, id)).await? {
             true => Ok(()),
             false => Err(Error::InterpretationNotFound(id)),
+        }
+    }
+}
+
+/// Takes a run out of `running` when its task ends, however it ends.
+struct Leave {
+    running: Arc<Mutex<HashMap<u64, Run>>>,
+    finished: Arc<tokio::sync::Notify>,
+    request_id: u64,
+}
+
+impl Drop for Leave {
+    fn drop(&mut self) {
+        if lock(&self.running).remove(&self.request_id).is_some() {
+            self.finished.notify_waiters();
         }
     }
 }

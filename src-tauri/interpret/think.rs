@@ -34,6 +34,8 @@ pub struct Splitter {
     held: String,
     /// A think block was closed: later tags are the answer's own text.
     closed: bool,
+    /// The open block has had something besides whitespace.
+    thought: bool,
 }
 
 impl Default for Splitter {
@@ -42,6 +44,7 @@ impl Default for Splitter {
             state: State::Start,
             held: String::new(),
             closed: false,
+            thought: false,
         }
     }
 }
@@ -66,6 +69,25 @@ impl Splitter {
                         rest = after;
                     } else {
                         self.state = State::Answer;
+                    }
+                }
+                // The blank lines that open a block are not shown: an empty block
+                // (`<think>\n\n</think>`, Qwen3 told not to think) then adds nothing at all.
+                State::Think if !self.thought => {
+                    let t = rest.trim_start();
+                    if t.is_empty() {
+                        return out;
+                    }
+                    if let Some(after) = t.strip_prefix(CLOSE) {
+                        rest = after;
+                        self.state = State::AfterThink;
+                        self.closed = true;
+                    } else if CLOSE.starts_with(t) {
+                        self.held = t.to_string();
+                        return out;
+                    } else {
+                        self.thought = true;
+                        rest = t;
                     }
                 }
                 State::Think => match rest.find(CLOSE) {
@@ -124,6 +146,8 @@ impl Splitter {
         let held = std::mem::take(&mut self.held);
         let mut out = Vec::new();
         match self.state {
+            // An unclosed block that never had more than blank lines (or half a tag) adds nothing.
+            State::Think if !self.thought => {}
             State::Think => push(&mut out, Part::Reasoning(held)),
             State::AfterThink => {}
             State::Start | State::Answer => push(&mut out, Part::Answer(held)),
@@ -200,7 +224,7 @@ mod tests {
         );
         every_split(
             "\n <think>\nok</think>Answer <b>bold</b>",
-            ("Answer <b>bold</b>", "\nok"),
+            ("Answer <b>bold</b>", "ok"),
         );
     }
 
@@ -233,6 +257,13 @@ mod tests {
             "<think>r</think>Write <think> and </think> literally.",
             ("Write <think> and </think> literally.", "r"),
         );
+    }
+
+    #[test]
+    fn an_empty_block_adds_no_reasoning() {
+        every_split("<think>\n\n</think>\n\n답입니다.", ("답입니다.", ""));
+        every_split("<think></think>답", ("답", ""));
+        every_split("<think>  </think", ("", ""));
     }
 
     #[test]

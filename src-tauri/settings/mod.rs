@@ -92,7 +92,6 @@ impl Settings {
     /// What gets saved: the base URL normalised, text trimmed, sizes checked.
     pub fn validated(mut self) -> Result<Settings> {
         self.base_url = normalize_base_url(&self.base_url)?;
-        require_secure(&self.base_url, self.allow_insecure_http)?;
         self.model = self.model.trim().to_string();
         if self.model.chars().count() > 200 {
             return Err(Error::InvalidInput("the model name is too long".into()));
@@ -179,6 +178,14 @@ impl SettingsStore {
     /// Saves atomically: a crash leaves either the old file or the new one, never half of one.
     pub fn set(&self, new: Settings) -> Result<Settings> {
         let new = new.validated()?;
+        // Checked when the address (or the permission) changes, so settings saved before this
+        // rule existed can still be saved (language, theme, closing to the tray); an interpretation
+        // to such an address is refused all the same (`interpret::endpoint_for`).
+        let before = self.get();
+        let moved = before.base_url != new.base_url || before.provider != new.provider;
+        if moved || before.allow_insecure_http != new.allow_insecure_http {
+            require_secure(&new.base_url, new.allow_insecure_http)?;
+        }
         let json = serde_json::to_vec_pretty(&new).map_err(|e| Error::Settings(e.to_string()))?;
         crate::fsutil::write_atomic(&self.path, &json)?;
         *self

@@ -208,13 +208,19 @@ pub fn is_local_address(base_url: &str) -> bool {
 
 fn local_ip(ip: std::net::IpAddr) -> bool {
     match ip {
-        std::net::IpAddr::V4(v4) => v4.is_loopback() || v4.is_private() || v4.is_link_local(),
+        // 0.0.0.0 is what Ollama and LM Studio listen on, and what people copy from their logs.
+        std::net::IpAddr::V4(v4) => {
+            v4.is_loopback() || v4.is_private() || v4.is_link_local() || v4.is_unspecified()
+        }
         std::net::IpAddr::V6(v6) => {
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return local_ip(std::net::IpAddr::V4(v4));
             }
             let seg = v6.segments()[0];
-            v6.is_loopback() || (seg & 0xfe00) == 0xfc00 || (seg & 0xffc0) == 0xfe80
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || (seg & 0xfe00) == 0xfc00
+                || (seg & 0xffc0) == 0xfe80
         }
     }
 }
@@ -295,6 +301,8 @@ mod tests {
             "http://nas/v1",
             "http://nas.local:8080/v1",
             "http://box.home.arpa/v1",
+            "http://0.0.0.0:11434/v1",
+            "http://[::ffff:192.168.1.2]/v1",
         ] {
             assert!(is_local_address(local), "{local} is local");
             assert!(require_secure(local, false).is_ok(), "{local} may use http");

@@ -31,7 +31,10 @@ pub async fn tray_close_main<R: Runtime>(
     let mut settings = state.settings.get();
     if !settings.close_notice_seen {
         settings.close_notice_seen = true;
-        state.settings.save(settings).await?;
+        // Not being able to remember the notice must not stop the window from closing.
+        if let Err(e) = state.settings.save(settings).await {
+            log::warn!("close notice not remembered: {}", e.kind());
+        }
     }
     if let Some(w) = app.get_webview_window(window::MAIN) {
         w.hide()

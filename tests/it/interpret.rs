@@ -1188,3 +1188,49 @@ fn the_quick_windows_interpretations_can_be_listed_and_deleted() {
         .unwrap_err();
     assert_eq!(again["kind"], "interpretation_not_found");
 }
+
+#[test]
+fn deltas_ring_with_one_payload_per_run_and_the_pieces_are_taken_in_order() {
+    // WebKit keeps memory for every distinct script the host evaluates (issue 15): the window is
+    // rung with the same small payload for a whole run, and takes the pieces with interpret_take.
+    let pieces: Vec<String> = (0..300).map(|i| format!("조각{i} ")).collect();
+    let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
+    let r = rig(
+        vec![Reply::stream(by_event(&sse(&refs, Some("stop"), true)))],
+        0,
+    );
+    let bells = r.app.record_doorbells();
+    let id = r.start(json!({ "content": "꿈" }));
+    let (text, end, done) = check_sequence(&r.events.wait_terminal(id, WAIT));
+    assert_eq!(
+        text,
+        pieces.concat(),
+        "every piece, in order, through the queue"
+    );
+    assert_eq!(end, "interpret:done");
+    let bells = bells.lock().unwrap().clone();
+    let delta_payloads: std::collections::BTreeSet<String> = bells
+        .iter()
+        .filter(|(n, _)| n == "interpret:delta")
+        .map(|(_, p)| p.to_string())
+        .collect();
+    assert_eq!(
+        delta_payloads.into_iter().collect::<Vec<_>>(),
+        vec![json!({ "requestId": id }).to_string()],
+        "one distinct delta payload for the whole run: no text, no seq"
+    );
+    let terminal: Vec<&Value> = bells
+        .iter()
+        .filter(|(n, _)| n == "interpret:done")
+        .map(|(_, p)| p)
+        .collect();
+    assert_eq!(terminal, vec![&done], "the end is told with its payload");
+    assert!(
+        r.app
+            .ok("interpret_take", json!({}))
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "nothing is left in the queue"
+    );
+}

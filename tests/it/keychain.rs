@@ -256,7 +256,7 @@ fn the_canary_key_appears_in_no_response_and_no_file() {
         Some(format!("Bearer {CANARY}")),
         "the key was really sent to the server"
     );
-    for (name, payload) in events.0.lock().unwrap().iter() {
+    for (name, payload) in events.all().iter() {
         assert!(
             !payload.to_string().contains("CANARY"),
             "{name} holds the key: {payload}"

@@ -82,6 +82,7 @@ fn each_window_gets_exactly_the_approved_permissions() {
         "allow-settings-get",
         "allow-interpret-start",
         "allow-interpret-stop",
+        "allow-interpret-take",
         "allow-diary-file-quick",
         "allow-tray-open-main",
     ]);

@@ -62,19 +62,7 @@ impl TestApp {
 
     /// Calls a command as the webview would; Ok is the JSON answer, Err the `{kind, message}` error.
     pub fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        tauri::test::get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: tauri::test::INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|b| b.deserialize::<Value>().expect("command answers JSON"))
+        invoke_on(&self.window, cmd, args)
     }
 
     pub fn state(&self) -> tauri::State<'_, AppState> {
@@ -86,9 +74,33 @@ impl TestApp {
         self._app.handle().clone()
     }
 
-    /// Records every `interpret:*` event from now on, as (name, payload), in arrival order.
+    /// Records every `interpret:*` event of this window from now on, as (name, payload), in order:
+    /// taken from the window's queue with `interpret_take`, as the page does when one rings.
     pub fn record_interpret_events(&self) -> Events {
-        let events = Events::default();
+        let window = self.window.clone();
+        Events {
+            log: Arc::default(),
+            take: Arc::new(move || {
+                let taken = invoke_on(&window, "interpret_take", serde_json::json!({}))
+                    .expect("interpret_take answers");
+                taken
+                    .as_array()
+                    .expect("a list")
+                    .iter()
+                    .map(|p| {
+                        (
+                            p["event"].as_str().expect("an event name").to_string(),
+                            p["payload"].clone(),
+                        )
+                    })
+                    .collect()
+            }),
+        }
+    }
+
+    /// Every `interpret:*` event as the window is rung with it: (name, payload).
+    pub fn record_doorbells(&self) -> Arc<std::sync::Mutex<Vec<(String, Value)>>> {
+        let log: Arc<std::sync::Mutex<Vec<(String, Value)>>> = Arc::default();
         for name in [
             "interpret:delta",
             "interpret:reasoning",
@@ -96,13 +108,13 @@ impl TestApp {
             "interpret:error",
             "interpret:stopped",
         ] {
-            let log = events.0.clone();
+            let log = log.clone();
             self._app.listen_any(name, move |e| {
                 let payload: Value = serde_json::from_str(e.payload()).expect("JSON payload");
                 log.lock().unwrap().push((name.to_string(), payload));
             });
         }
-        events
+        log
     }
 
     pub fn ok(&self, cmd: &str, args: Value) -> Value {
@@ -118,9 +130,35 @@ pub fn is_terminal(name: &str) -> bool {
     )
 }
 
+/// Calls a command as `window`'s page would.
+pub fn invoke_on(
+    window: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    args: Value,
+) -> Result<Value, Value> {
+    tauri::test::get_ipc_response(
+        window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: tauri::test::INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().expect("command answers JSON"))
+}
+
+type Take = Arc<dyn Fn() -> Vec<(String, Value)> + Send + Sync>;
+
 /// Events recorded by `record_interpret_events`.
-#[derive(Clone, Default)]
-pub struct Events(pub Arc<std::sync::Mutex<Vec<(String, Value)>>>);
+#[derive(Clone)]
+pub struct Events {
+    log: Arc<std::sync::Mutex<Vec<(String, Value)>>>,
+    take: Take,
+}
 
 impl Events {
     /// The events of one request, once its terminal event has arrived (panics after `within`).
@@ -144,11 +182,19 @@ impl Events {
         }
     }
 
+    /// Every event taken so far, of every request.
+    pub fn all(&self) -> Vec<(String, Value)> {
+        let fresh = (self.take)();
+        let mut log = self.log.lock().unwrap();
+        log.extend(fresh);
+        log.clone()
+    }
+
     pub fn of(&self, request_id: u64) -> Vec<(String, Value)> {
-        self.0
-            .lock()
-            .unwrap()
-            .iter()
+        let fresh = (self.take)();
+        let mut log = self.log.lock().unwrap();
+        log.extend(fresh);
+        log.iter()
             .filter(|(_, p)| p["requestId"] == request_id)
             .cloned()
             .collect()

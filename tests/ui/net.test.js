@@ -13,11 +13,12 @@ test('only addresses on this computer count as loopback', () => {
 
 test('plain http is fine on this computer and the local network, and only there', () => {
   for (const u of ['http://localhost:11434/v1', 'http://192.168.0.10:11434/v1', 'http://10.1.2.3/v1', 'http://172.20.0.1/v1',
-    'http://169.254.1.1/v1', 'http://[fd00::1]/v1', 'http://nas/v1', 'http://nas.local:8080/v1', 'http://box.home.arpa/v1']) {
+    'http://169.254.1.1/v1', 'http://[fd00::1]/v1', 'http://nas/v1', 'http://nas.local:8080/v1', 'http://box.home.arpa/v1',
+    'http://0.0.0.0:11434/v1', 'http://[::ffff:192.168.1.2]/v1']) {
     assert.equal(isLocalNetwork(u), true, u);
   }
   for (const u of ['http://api.example.com/v1', 'http://8.8.8.8/v1', 'http://172.32.0.1/v1', 'http://[2001:db8::1]/v1',
-    'http://localhost.example.com/v1', 'not a url at all ::']) {
+    'http://localhost.example.com/v1', 'not a url at all ::', 'http://[::ffff:8.8.8.8]/v1']) {
     assert.equal(isLocalNetwork(u), false, u);
   }
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Sequencer, Router, atBottom } from '../../ui/js/interpret/stream.js';
+import { Sequencer, Router, atBottom, drainer } from '../../ui/js/interpret/stream.js';
 
 test('deltas come out in seq order, once each, whatever order they arrive in', () => {
   const out = [];
@@ -46,4 +46,34 @@ test('at the bottom within a slack', () => {
   assert.equal(atBottom({ scrollHeight: 1000, scrollTop: 600, clientHeight: 400 }), true);
   assert.equal(atBottom({ scrollHeight: 1000, scrollTop: 580, clientHeight: 400 }), true);
   assert.equal(atBottom({ scrollHeight: 1000, scrollTop: 300, clientHeight: 400 }), false);
+});
+
+test('the drainer takes until nothing is left, one call at a time, and never loses a ring', async () => {
+  const queue = [];
+  const delivered = [];
+  let calls = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let release;
+  const take = async () => {
+    calls += 1;
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    if (calls === 1) await new Promise((r) => { release = r; }); // the first call is slow
+    inFlight -= 1;
+    return queue.splice(0);
+  };
+  const drain = drainer(take, (batch) => delivered.push(...batch));
+  queue.push('a');
+  const first = drain();
+  queue.push('b');
+  drain(); // rings while the first call is under way
+  drain();
+  release();
+  await first;
+  assert.deepEqual(delivered, ['a', 'b'], 'everything, in order, once');
+  assert.equal(maxInFlight, 1, 'one call at a time');
+  assert.ok(calls <= 3, 'rings during a call are folded into one more call');
+  const failing = drainer(async () => { throw new Error('ipc'); }, () => assert.fail('nothing to deliver'));
+  await failing(); // a failed take delivers nothing and does not throw
 });

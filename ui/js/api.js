@@ -1,4 +1,6 @@
 // The only module that knows command and event names: everything else calls these functions.
+import { drainer } from './interpret/stream.js';
+
 const tauri = globalThis.__TAURI__;
 
 function invoke(cmd, args) {
@@ -32,13 +34,20 @@ export const api = {
   interpretGet: (id) => invoke('interpret_get', { id }),
   /**
    * Calls `handler(kind, payload)` for this window's `interpret:*` events (`delta`, `reasoning`,
-   * `done`, `error`, `stopped`). Resolves once every listener is registered, so no early delta is
-   * missed.
+   * `done`, `error`, `stopped`), in the order they happened. An event only rings (its payload is
+   * the same for a whole run); what happened is then taken from the backend's queue in one call,
+   * because WebKit keeps memory for every distinct script the host runs in the page
+   * (`src-tauri/interpret/mailbox.rs`). Resolves once every listener is registered, so no early
+   * delta is missed.
    */
   onInterpretEvent: (handler) => {
     const w = tauri.webviewWindow.getCurrentWebviewWindow();
+    const drain = drainer(() => invoke('interpret_take'), (batch) => {
+      for (const { event, payload } of batch) handler(event.slice('interpret:'.length), payload);
+    });
     return Promise.all(['delta', 'reasoning', 'done', 'error', 'stopped']
-      .map((kind) => w.listen(`interpret:${kind}`, (e) => handler(kind, e.payload))));
+      .map((kind) => w.listen(`interpret:${kind}`, drain)))
+      .then((listeners) => { drain(); return listeners; });
   },
   trayClosePlan: () => invoke('tray_close_plan'),
   trayCloseMain: (quit) => invoke('tray_close_main', { quit }),

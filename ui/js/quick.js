@@ -54,9 +54,9 @@ async function boot() {
     const mine = run;
     render();
     mine.handle = interpreter.start({ content }, {
-      onText(text) { mine.text += text; view.append(text); },
+      onText(text) { mine.firstTextAt ??= Date.now(); mine.text += text; view.append(text); },
       onThinking(text, moved) {
-        if (moved) { mine.text = ''; view.moveAnswerToThinking(); }
+        if (moved) { mine.text = ''; view.moveAnswerToThinking(mine.firstTextAt ?? Date.now()); }
         view.appendThinking(text);
       },
       onEnd(kind, payload) {

@@ -2,13 +2,12 @@
 // saved with "Save settings". The key goes straight to the keychain through Rust and is never read
 // back: the view only learns whether one is stored.
 import { api } from './api.js';
-import { t, tError, setLanguage, onLanguageChange } from './locale.js';
+import { t, tError, setLanguage, onLanguageChange, currentLanguage } from './locale.js';
 import { toast, toastError } from './toast.js';
 import { applyTheme } from './theme.js';
 import { acceleratorFromEvent, displayAccelerator } from './accelerator.js';
 import { isLoopback, isLocalNetwork } from './net.js';
 import { formatNight, formatTime, todayLocal } from './dates.js';
-import { currentLanguage } from './locale.js';
 
 
 export function createSettings(initial, info, presets) {

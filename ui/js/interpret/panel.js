@@ -22,7 +22,10 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings })
 
   function render() {
     const run = runs.get(shown);
-    view.reset(run?.chunks.join('') ?? '', { text: run?.thinking.join('') ?? '', ms: run?.thinkingMs ?? null });
+    view.reset(run?.chunks.join('') ?? '', {
+      text: run?.thinking.join('') ?? '', start: run?.thinkStart ?? null,
+      end: run?.thinkEnd ?? (run && run.state !== 'streaming' ? run.endedAt : null),
+    });
     renderState();
   }
 
@@ -58,25 +61,39 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings })
     }
     shown = entry.id;
     if (runs.get(entry.id)?.state === 'streaming') return;
-    const run = { entryId: entry.id, chunks: [], thinking: [], thinkingMs: null, state: 'streaming' };
+    // The thinking clock lives on the run, so it is right whichever entry is on screen.
+    const run = {
+      entryId: entry.id, chunks: [], thinking: [], state: 'streaming',
+      firstTextAt: null, thinkStart: null, thinkEnd: null, endedAt: null,
+    };
     runs.set(entry.id, run);
     render();
     run.handle = interpreter.start({ entryId: entry.id }, {
       onText(text) {
+        run.firstTextAt ??= Date.now();
+        if (run.thinkStart !== null) run.thinkEnd ??= Date.now();
         run.chunks.push(text);
         if (run.entryId === shown) view.append(text);
       },
       onThinking(text, moved) {
-        if (moved) { run.thinking.push(...run.chunks); run.chunks = []; }
+        if (moved) {
+          run.thinking.push(...run.chunks);
+          run.chunks = [];
+          run.thinkStart ??= run.firstTextAt;
+          run.thinkEnd = null;
+          run.firstTextAt = null;
+        }
+        run.thinkStart ??= Date.now();
         run.thinking.push(text);
         if (run.entryId !== shown) return;
-        if (moved) view.moveAnswerToThinking();
+        if (moved) view.moveAnswerToThinking(run.thinkStart);
         view.appendThinking(text);
       },
       onEnd(kind, payload) {
         ended(run, kind, payload);
+        run.endedAt = Date.now();
+        if (run.thinkStart !== null) run.thinkEnd ??= run.endedAt;
         if (run.entryId !== shown) return;
-        run.thinkingMs = view.thinkingMs();
         view.settle();
         renderState();
         if (payload?.interpretationId) addToHistory(payload.interpretationId);

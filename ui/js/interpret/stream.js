@@ -78,3 +78,26 @@ export class Router {
 export function atBottom({ scrollHeight, scrollTop, clientHeight }, slack = 24) {
   return scrollHeight - scrollTop - clientHeight <= slack;
 }
+
+/**
+ * `take()` until nothing is left, one call at a time, `deliver`ing each batch in order; a ring that
+ * comes while a call is under way asks for one more call after it. Pure: unit tested.
+ */
+export function drainer(take, deliver) {
+  let busy = false;
+  let again = false;
+  return async function drain() {
+    if (busy) { again = true; return; }
+    busy = true;
+    try {
+      do {
+        again = false;
+        let batch;
+        try { batch = await take(); } catch { batch = []; }
+        if (batch.length) deliver(batch);
+      } while (again);
+    } finally {
+      busy = false;
+    }
+  };
+}

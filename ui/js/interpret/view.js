@@ -5,7 +5,8 @@ import { t, tError } from '../locale.js';
 import { atBottom } from './stream.js';
 
 /** Failures the user fixes in the settings: the view offers a button that goes there. */
-export const FIXED_IN_SETTINGS = new Set(['missing_key', 'key_rejected', 'model_not_found', 'offline', 'tls', 'invalid_url', 'quota']);
+export const FIXED_IN_SETTINGS = new Set(['missing_key', 'key_rejected', 'model_not_found', 'offline', 'tls', 'invalid_url', 'quota',
+  'insecure_url', 'redirected']);
 
 /**
  * `els`: { output, status, error, note, run, stop, thinking? } elements; `openSettings()` for the
@@ -52,7 +53,11 @@ export function createStreamView(els, { openSettings, settingsTestId }) {
 
   return {
     /** Replaces the output with `text` (an earlier run being shown again, or nothing). */
-    reset(text = '', reasoning = { text: '', ms: null }) {
+    /**
+     * Shows `text` as the answer and `reasoning` ({ text, start, end }: when the thinking began and
+     * ended, epoch ms, end null while it runs) in the thinking part.
+     */
+    reset(text = '', reasoning = { text: '', start: null, end: null }) {
       els.output.replaceChildren();
       if (text) els.output.appendChild(document.createTextNode(text));
       follow = true;
@@ -61,9 +66,8 @@ export function createStreamView(els, { openSettings, settingsTestId }) {
         thinkingText.replaceChildren();
         if (reasoning.text) thinkingText.appendChild(document.createTextNode(reasoning.text));
         thinking.open = false;
-        const now = Date.now();
-        thinkStart = reasoning.text ? now - (reasoning.ms ?? 0) : null;
-        thinkEnd = reasoning.text && reasoning.ms !== null ? now : null;
+        thinkStart = reasoning.text ? reasoning.start ?? Date.now() : null;
+        thinkEnd = reasoning.text ? reasoning.end ?? null : null;
         if (thinkStart !== null && thinkEnd === null) ticker = setInterval(showThinking, 1000);
         showThinking();
       }
@@ -83,14 +87,15 @@ export function createStreamView(els, { openSettings, settingsTestId }) {
       }
       showThinking();
     },
-    /** What was shown as the answer was reasoning (a `</think>` with no `<think>`): move it. */
-    moveAnswerToThinking() {
+    /**
+     * What was shown as the answer was reasoning (a `</think>` with no `<think>`): move it. The
+     * thinking began with the first of it (`since`, epoch ms) and ends now.
+     */
+    moveAnswerToThinking(since = Date.now()) {
       const text = els.output.textContent;
       els.output.replaceChildren();
-      if (thinkStart === null) {
-        thinkStart = Date.now();
-        ticker = setInterval(showThinking, 1000);
-      }
+      if (thinkStart === null) thinkStart = since;
+      thinkEnd = null;
       if (thinking && text) thinkingText.appendChild(document.createTextNode(text));
       showThinking();
     },
@@ -99,10 +104,6 @@ export function createStreamView(els, { openSettings, settingsTestId }) {
       els.output.normalize();
       thinkingText?.normalize();
       stopClock();
-    },
-    /** How long the model thought, in ms (null if it did not). */
-    thinkingMs() {
-      return thinkStart === null ? null : (thinkEnd ?? Date.now()) - thinkStart;
     },
     /**
      * `run`: null (idle) or { state: streaming|done|stopped|error, error?, truncated?,
