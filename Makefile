@@ -73,7 +73,9 @@ bench: deps-test package
 	  bash scripts/with-session.sh node tests/bench/window.mjs docs/bench-window.json $(CARGO_TARGET_DIR)/bench/diary.sqlite3
 	HAEMONG_BIN=$(CARGO_TARGET_DIR)/release/haemong \
 	  bash scripts/with-session.sh node tests/bench/stream.mjs docs/bench-stream.json
-	node tests/bench/report.mjs docs/bench-core.json docs/bench-window.json docs/bench-stream.json docs/bench-sizes.json > docs/bench.md
+	HAEMONG_BIN=$(CARGO_TARGET_DIR)/release/haemong \
+	  bash scripts/with-session.sh node tests/bench/soak.mjs docs/bench-soak.json $(CARGO_TARGET_DIR)/bench/diary.sqlite3
+	node tests/bench/report.mjs docs/bench-core.json docs/bench-window.json docs/bench-stream.json docs/bench-sizes.json docs/bench-soak.json > docs/bench.md
 	@cat docs/bench.md
 
 # The long crash run: 200 SIGKILLs while writing, 200 while streaming and saving (CI runs 50 and 20).

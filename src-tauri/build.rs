@@ -8,6 +8,7 @@ fn main() {
             "diary_get",
             "diary_list",
             "diary_search",
+            "diary_tags",
             "diary_file_quick",
             "secrets_set_api_key",
             "secrets_delete_api_key",

@@ -29,6 +29,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         diary::commands::diary_get,
         diary::commands::diary_list,
         diary::commands::diary_search,
+        diary::commands::diary_tags,
         diary::commands::diary_file_quick,
         secrets::commands::secrets_set_api_key,
         secrets::commands::secrets_delete_api_key,

@@ -2,6 +2,8 @@
 
 use tauri::{AppHandle, Emitter, Runtime, State};
 
+use super::repo::TagCount;
+use super::search::Filter;
 use super::{repo, Entry, EntryInput, EntrySummary};
 use crate::error::Result;
 use crate::events::{EntryChanged, DIARY_CHANGED};
@@ -40,13 +42,23 @@ pub async fn diary_list(
         .await
 }
 
+/// Entries matching `query` (any part of a word, or the start of a tag) and `filter` (tag, flag,
+/// mood, range of nights), newest first.
 #[tauri::command]
 pub async fn diary_search(
     state: State<'_, AppState>,
     query: String,
+    filter: Option<Filter>,
     limit: Option<u32>,
 ) -> Result<Vec<EntrySummary>> {
-    state.diary.search_latest(query, limit.unwrap_or(100)).await
+    let (filter, limit) = (filter.unwrap_or_default(), limit.unwrap_or(100));
+    state.diary.search_latest(query, filter, limit).await
+}
+
+/// Every tag in use, most used first (suggestions and the tag filter).
+#[tauri::command]
+pub async fn diary_tags(state: State<'_, AppState>) -> Result<Vec<TagCount>> {
+    state.diary.call(|c| repo::all_tags(c)).await
 }
 
 /// Files a dream from the quick window as a new entry, with its interpretation when given, and tells

@@ -68,6 +68,32 @@ pub fn migrations() -> Migrations<'static> {
         CREATE INDEX interpretations_adhoc ON interpretations (id DESC) WHERE entry_id IS NULL;
         "#,
         ),
+        // Dream-journal depth: the four flags, the mood, sleep quality, tags. Each flag and the
+        // mood have an index in the list's order, so a filter walks only its own entries.
+        M::up(
+            r#"
+        ALTER TABLE entries ADD COLUMN lucid     INTEGER NOT NULL DEFAULT 0 CHECK (lucid IN (0, 1));
+        ALTER TABLE entries ADD COLUMN nightmare INTEGER NOT NULL DEFAULT 0 CHECK (nightmare IN (0, 1));
+        ALTER TABLE entries ADD COLUMN recurring INTEGER NOT NULL DEFAULT 0 CHECK (recurring IN (0, 1));
+        ALTER TABLE entries ADD COLUMN vivid     INTEGER NOT NULL DEFAULT 0 CHECK (vivid IN (0, 1));
+        ALTER TABLE entries ADD COLUMN mood      TEXT CHECK (mood IS NULL OR mood IN
+            ('joy', 'calm', 'excitement', 'anxiety', 'fear', 'sadness', 'anger', 'confusion'));
+        ALTER TABLE entries ADD COLUMN sleep     INTEGER CHECK (sleep IS NULL OR sleep BETWEEN 1 AND 5);
+        CREATE INDEX entries_lucid     ON entries (night DESC, id DESC) WHERE lucid = 1;
+        CREATE INDEX entries_nightmare ON entries (night DESC, id DESC) WHERE nightmare = 1;
+        CREATE INDEX entries_recurring ON entries (night DESC, id DESC) WHERE recurring = 1;
+        CREATE INDEX entries_vivid     ON entries (night DESC, id DESC) WHERE vivid = 1;
+        CREATE INDEX entries_by_mood   ON entries (mood, night DESC, id DESC) WHERE mood IS NOT NULL;
+
+        CREATE TABLE entry_tags (
+            tag      TEXT    NOT NULL CHECK (length(tag) BETWEEN 1 AND 40),
+            entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (tag, entry_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX entry_tags_by_entry ON entry_tags (entry_id, position);
+        "#,
+        ),
     ])
 }
 

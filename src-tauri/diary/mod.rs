@@ -2,6 +2,7 @@
 //! is tested without a window.
 
 pub mod commands;
+pub mod details;
 pub mod migrations;
 pub mod repo;
 pub mod search;
@@ -14,6 +15,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+pub use details::{Flag, Flags, Mood};
 
 /// A dream text longer than this is refused with a clear message rather than silently truncated.
 /// It is ten times the longest entry we promise to keep (100,000 characters).
@@ -28,6 +30,12 @@ pub struct Entry {
     pub night: String,
     pub title: String,
     pub body: String,
+    /// Normalised (`details::normalize_tag`), in the order they were given.
+    pub tags: Vec<String>,
+    pub flags: Flags,
+    pub mood: Option<Mood>,
+    /// Sleep quality, 1–5.
+    pub sleep: Option<u8>,
     /// Milliseconds since the Unix epoch, UTC.
     pub created_at: i64,
     pub updated_at: i64,
@@ -44,6 +52,26 @@ pub struct EntryInput {
     pub title: String,
     #[serde(default)]
     pub body: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub flags: Flags,
+    #[serde(default)]
+    pub mood: Option<Mood>,
+    #[serde(default)]
+    pub sleep: Option<u8>,
+}
+
+/// An entry as it will be stored, once checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Valid {
+    pub night: String,
+    pub title: String,
+    pub body: String,
+    pub tags: Vec<String>,
+    pub flags: Flags,
+    pub mood: Option<Mood>,
+    pub sleep: Option<u8>,
 }
 
 /// One row of the list or of search results: enough to show, never the whole (maybe huge) body.
@@ -55,6 +83,9 @@ pub struct EntrySummary {
     pub title: String,
     pub excerpt: String,
     pub updated_at: i64,
+    pub tags: Vec<String>,
+    pub flags: Flags,
+    pub mood: Option<Mood>,
 }
 
 /// Characters of the body shown in the list.
@@ -62,7 +93,7 @@ pub const EXCERPT_CHARS: usize = 160;
 
 impl EntryInput {
     /// Checks the input and fills the default night; the returned values are what gets stored.
-    pub fn validated(&self, today: &str) -> Result<(String, String, String)> {
+    pub fn validated(&self, today: &str) -> Result<Valid> {
         let night = match self.night.as_deref().map(str::trim) {
             None | Some("") => today.to_string(),
             Some(n) => {
@@ -96,7 +127,15 @@ impl EntryInput {
         }
         // The text is kept byte for byte (emoji, RTL marks, control characters); only the title's
         // surrounding whitespace goes, since it is a single line.
-        Ok((night, self.title.trim().to_string(), self.body.clone()))
+        Ok(Valid {
+            night,
+            title: self.title.trim().to_string(),
+            body: self.body.clone(),
+            tags: details::normalize_tags(&self.tags)?,
+            flags: self.flags,
+            mood: self.mood,
+            sleep: details::check_sleep(self.sleep)?,
+        })
     }
 }
 
@@ -226,7 +265,12 @@ impl Diary {
 
     /// The newest search wins: an older one still running is interrupted and answers
     /// `Error::Superseded`, as does one that was still waiting when a newer one arrived.
-    pub async fn search_latest(&self, query: String, limit: u32) -> Result<Vec<EntrySummary>> {
+    pub async fn search_latest(
+        &self,
+        query: String,
+        filter: search::Filter,
+        limit: u32,
+    ) -> Result<Vec<EntrySummary>> {
         let searcher = self.search.clone();
         let mine = searcher.generation.fetch_add(1, Ordering::SeqCst) + 1;
         if let Some(h) = &searcher.interrupt {
@@ -237,7 +281,7 @@ impl Diary {
             if searcher.generation.load(Ordering::SeqCst) != mine {
                 return Err(Error::Superseded);
             }
-            search::search(&mut conn, &query, limit).map_err(|e| match e {
+            search::search(&mut conn, &query, &filter, limit).map_err(|e| match e {
                 Error::Database(ref d)
                     if d.sqlite_error_code() == Some(ErrorCode::OperationInterrupted) =>
                 {
@@ -312,6 +356,7 @@ mod tests {
             night: None,
             title: "  ".into(),
             body: "\n\t ".into(),
+            ..Default::default()
         };
         assert!(
             matches!(input.validated("2026-01-01"), Err(Error::EmptyEntry)),
@@ -325,7 +370,7 @@ mod tests {
             body: "꿈".into(),
             ..Default::default()
         };
-        assert_eq!(input.validated("2026-01-02").unwrap().0, "2026-01-02");
+        assert_eq!(input.validated("2026-01-02").unwrap().night, "2026-01-02");
         for bad in ["2026-13-01", "yesterday", "2026-1-1", "2026-02-30"] {
             let input = EntryInput {
                 night: Some(bad.into()),
@@ -365,10 +410,15 @@ mod tests {
         // An absent two-character term scans every entry: long enough to be overtaken.
         let slow = {
             let d = diary.clone();
-            tokio::spawn(async move { d.search_latest("낙타".into(), 50).await })
+            tokio::spawn(
+                async move { d.search_latest("낙타".into(), Default::default(), 50).await },
+            )
         };
         tokio::time::sleep(std::time::Duration::from_millis(15)).await;
-        let newest = diary.search_latest("복도".into(), 5).await.unwrap();
+        let newest = diary
+            .search_latest("복도".into(), Default::default(), 5)
+            .await
+            .unwrap();
         assert_eq!(newest.len(), 5, "the newest search answers");
         assert!(
             matches!(slow.await.unwrap(), Err(Error::Superseded)),
@@ -388,13 +438,17 @@ mod tests {
                         night: None,
                         title: "방금 쓴 꿈".into(),
                         body: "무지개 다리".into(),
+                        ..Default::default()
                     },
                 )
             })
             .await
             .unwrap()
             .id;
-        let found = diary.search_latest("무지개".into(), 10).await.unwrap();
+        let found = diary
+            .search_latest("무지개".into(), Default::default(), 10)
+            .await
+            .unwrap();
         assert_eq!(
             found.iter().map(|s| s.id).collect::<Vec<_>>(),
             vec![id],

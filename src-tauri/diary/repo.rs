@@ -2,11 +2,15 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::{now_ms, today_local, Entry, EntryInput, EntrySummary, EXCERPT_CHARS};
+use super::{now_ms, today_local, Entry, EntryInput, EntrySummary, Flags, Mood, EXCERPT_CHARS};
 use crate::error::{Error, Result};
 
 /// The longest page of summaries one call returns; the UI asks for more as the user scrolls.
 pub const MAX_PAGE: u32 = 500;
+
+/// The columns `entry_from_row` reads, in order (tags are read apart, `tags_of`).
+const ENTRY_COLUMNS: &str =
+    "id, night, title, body, created_at, updated_at, lucid, nightmare, recurring, vivid, mood, sleep";
 
 fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
     Ok(Entry {
@@ -16,53 +20,162 @@ fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
         body: r.get(3)?,
         created_at: r.get(4)?,
         updated_at: r.get(5)?,
+        flags: flags_at(r, 6)?,
+        mood: mood_at(r, 10)?,
+        sleep: r.get(11)?,
+        tags: Vec::new(),
     })
 }
 
+fn flags_at(r: &Row<'_>, at: usize) -> rusqlite::Result<Flags> {
+    Ok(Flags {
+        lucid: r.get(at)?,
+        nightmare: r.get(at + 1)?,
+        recurring: r.get(at + 2)?,
+        vivid: r.get(at + 3)?,
+    })
+}
+
+fn mood_at(r: &Row<'_>, at: usize) -> rusqlite::Result<Option<Mood>> {
+    Ok(r.get::<_, Option<String>>(at)?
+        .as_deref()
+        .and_then(Mood::parse))
+}
+
 pub(crate) fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<EntrySummary> {
+    let tags: Option<String> = r.get(10)?;
     Ok(EntrySummary {
         id: r.get(0)?,
         night: r.get(1)?,
         title: r.get(2)?,
         excerpt: r.get(3)?,
         updated_at: r.get(4)?,
+        flags: flags_at(r, 5)?,
+        mood: mood_at(r, 9)?,
+        tags: tags
+            .map(|t| t.split('\u{1f}').map(str::to_string).collect())
+            .unwrap_or_default(),
     })
 }
 
-/// The columns `summary_from_row` reads, in order.
+/// The columns `summary_from_row` reads, in order: the page's tags come with it in one query
+/// (a page is at most `MAX_PAGE` rows, each tag lookup an index probe).
 pub(crate) fn summary_columns() -> String {
-    format!("id, night, title, substr(body, 1, {EXCERPT_CHARS}), updated_at")
+    format!(
+        "id, night, title, substr(body, 1, {EXCERPT_CHARS}), updated_at,
+         lucid, nightmare, recurring, vivid, mood,
+         (SELECT group_concat(tag, char(31) ORDER BY position) FROM entry_tags WHERE entry_id = id)"
+    )
+}
+
+/// The entry's tags, in their order.
+pub fn tags_of(conn: &Connection, id: i64) -> Result<Vec<String>> {
+    let mut st =
+        conn.prepare_cached("SELECT tag FROM entry_tags WHERE entry_id = ?1 ORDER BY position")?;
+    let rows = st.query_map([id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn write_tags(conn: &Connection, id: i64, tags: &[String]) -> Result<()> {
+    conn.prepare_cached("DELETE FROM entry_tags WHERE entry_id = ?1")?
+        .execute([id])?;
+    let mut ins = conn
+        .prepare_cached("INSERT INTO entry_tags (tag, entry_id, position) VALUES (?1, ?2, ?3)")?;
+    for (i, t) in tags.iter().enumerate() {
+        ins.execute(params![t, id, i as i64])?;
+    }
+    Ok(())
+}
+
+/// Runs `f` in a savepoint: the entry and its tags are written together or not at all, whether
+/// or not the caller already holds a transaction (filing from the quick window does).
+fn atomically<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    conn.execute_batch("SAVEPOINT entry_write")?;
+    match f() {
+        Ok(v) => {
+            conn.execute_batch("RELEASE entry_write")?;
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK TO entry_write; RELEASE entry_write");
+            Err(e)
+        }
+    }
 }
 
 pub fn create(conn: &Connection, input: &EntryInput) -> Result<Entry> {
-    let (night, title, body) = input.validated(&today_local())?;
+    let v = input.validated(&today_local())?;
     let now = now_ms();
-    let id = conn
-        .prepare_cached(
-            "INSERT INTO entries (night, title, body, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?4) RETURNING id",
-        )?
-        .query_row(params![night, title, body, now], |r| r.get(0))?;
-    Ok(Entry {
-        id,
-        night,
-        title,
-        body,
-        created_at: now,
-        updated_at: now,
+    atomically(conn, || {
+        let id: i64 = conn
+            .prepare_cached(
+                "INSERT INTO entries (night, title, body, created_at, updated_at,
+                     lucid, nightmare, recurring, vivid, mood, sleep)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+            )?
+            .query_row(
+                params![
+                    v.night,
+                    v.title,
+                    v.body,
+                    now,
+                    v.flags.lucid,
+                    v.flags.nightmare,
+                    v.flags.recurring,
+                    v.flags.vivid,
+                    v.mood.map(Mood::id),
+                    v.sleep
+                ],
+                |r| r.get(0),
+            )?;
+        write_tags(conn, id, &v.tags)?;
+        Ok(Entry {
+            id,
+            night: v.night.clone(),
+            title: v.title.clone(),
+            body: v.body.clone(),
+            tags: v.tags.clone(),
+            flags: v.flags,
+            mood: v.mood,
+            sleep: v.sleep,
+            created_at: now,
+            updated_at: now,
+        })
     })
 }
 
 pub fn update(conn: &mut Connection, id: i64, input: &EntryInput) -> Result<Entry> {
-    let (night, title, body) = input.validated(&today_local())?;
+    let v = input.validated(&today_local())?;
     let now = now_ms();
-    conn.prepare_cached(
-        "UPDATE entries SET night = ?2, title = ?3, body = ?4, updated_at = ?5 WHERE id = ?1
-         RETURNING id, night, title, body, created_at, updated_at",
-    )?
-    .query_row(params![id, night, title, body, now], entry_from_row)
-    .optional()?
-    .ok_or(Error::NotFound(id))
+    atomically(conn, || {
+        let mut entry = conn
+            .prepare_cached(&format!(
+                "UPDATE entries SET night = ?2, title = ?3, body = ?4, updated_at = ?5,
+                     lucid = ?6, nightmare = ?7, recurring = ?8, vivid = ?9, mood = ?10, sleep = ?11
+                 WHERE id = ?1 RETURNING {ENTRY_COLUMNS}"
+            ))?
+            .query_row(
+                params![
+                    id,
+                    v.night,
+                    v.title,
+                    v.body,
+                    now,
+                    v.flags.lucid,
+                    v.flags.nightmare,
+                    v.flags.recurring,
+                    v.flags.vivid,
+                    v.mood.map(Mood::id),
+                    v.sleep
+                ],
+                entry_from_row,
+            )
+            .optional()?
+            .ok_or(Error::NotFound(id))?;
+        write_tags(conn, id, &v.tags)?;
+        entry.tags = v.tags.clone();
+        Ok(entry)
+    })
 }
 
 pub fn delete(conn: &mut Connection, id: i64) -> Result<()> {
@@ -76,12 +189,15 @@ pub fn delete(conn: &mut Connection, id: i64) -> Result<()> {
 }
 
 pub fn get(conn: &mut Connection, id: i64) -> Result<Entry> {
-    conn.prepare_cached(
-        "SELECT id, night, title, body, created_at, updated_at FROM entries WHERE id = ?1",
-    )?
-    .query_row([id], entry_from_row)
-    .optional()?
-    .ok_or(Error::NotFound(id))
+    let mut entry = conn
+        .prepare_cached(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries WHERE id = ?1"
+        ))?
+        .query_row([id], entry_from_row)
+        .optional()?
+        .ok_or(Error::NotFound(id))?;
+    entry.tags = tags_of(conn, id)?;
+    Ok(entry)
 }
 
 /// Newest night first; within a night, the entry written last first.
@@ -95,6 +211,27 @@ pub fn list(conn: &mut Connection, limit: u32, offset: u32) -> Result<Vec<EntryS
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Every tag in use with how many entries carry it, most used first: the editor's suggestions and
+/// the list's tag filter.
+pub fn all_tags(conn: &Connection) -> Result<Vec<TagCount>> {
+    let mut st = conn.prepare_cached(
+        "SELECT tag, count(*) FROM entry_tags GROUP BY tag ORDER BY count(*) DESC, tag LIMIT 2000",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok(TagCount {
+            tag: r.get(0)?,
+            count: r.get(1)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TagCount {
+    pub tag: String,
+    pub count: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,6 +242,7 @@ mod tests {
             night: Some(night.into()),
             title: title.into(),
             body: body.into(),
+            ..Default::default()
         }
     }
 
@@ -194,6 +332,66 @@ mod tests {
                 huge.excerpt.chars().count(),
                 EXCERPT_CHARS,
                 "list carries an excerpt, not the body"
+            );
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn tags_flags_mood_and_sleep_round_trip_and_tags_are_replaced_on_update() {
+        let d = diary();
+        d.call_blocking(|c| {
+            let full = EntryInput {
+                tags: vec!["#Lucid".into(), "돼지꿈".into(), "lucid".into()],
+                flags: Flags {
+                    lucid: true,
+                    vivid: true,
+                    ..Default::default()
+                },
+                mood: Some(Mood::Joy),
+                sleep: Some(4),
+                ..input("2026-05-01", "", "하늘을 날았다")
+            };
+            let e = create(c, &full)?;
+            assert_eq!(
+                e.tags,
+                vec!["lucid", "돼지꿈"],
+                "normalised, once each, in order"
+            );
+            assert_eq!(get(c, e.id)?, e, "everything comes back as stored");
+            let summary = &list(c, 10, 0)?[0];
+            assert_eq!(summary.tags, e.tags, "the list shows the tags");
+            assert_eq!((summary.flags, summary.mood), (e.flags, e.mood));
+            let u = update(
+                c,
+                e.id,
+                &EntryInput {
+                    tags: vec!["물".into()],
+                    ..input("2026-05-01", "", "하늘을 날았다")
+                },
+            )?;
+            assert_eq!(u.tags, vec!["물"], "the tags are replaced, not added to");
+            assert_eq!((u.flags, u.mood, u.sleep), (Flags::default(), None, None));
+            assert_eq!(get(c, e.id)?.tags, vec!["물"]);
+            assert_eq!(
+                all_tags(c)?,
+                vec![TagCount {
+                    tag: "물".into(),
+                    count: 1
+                }],
+                "no tag is left behind"
+            );
+            let bad = EntryInput {
+                sleep: Some(9),
+                ..input("2026-05-01", "", "x")
+            };
+            assert!(update(c, e.id, &bad).is_err(), "sleep 9 is refused");
+            assert_eq!(get(c, e.id)?, u, "and the entry is as it was");
+            delete(c, e.id)?;
+            assert!(
+                all_tags(c)?.is_empty(),
+                "deleting the entry deletes its tags"
             );
             Ok(())
         })

@@ -7,8 +7,11 @@
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
+use serde::Deserialize;
+
+use super::details::normalize_tag;
 use super::repo::{summary_columns, summary_from_row, MAX_PAGE};
-use super::EntrySummary;
+use super::{EntrySummary, Flag, Mood};
 use crate::error::Result;
 
 /// More terms than this are ignored: nobody types them, and each costs a scan.
@@ -17,9 +20,65 @@ const MAX_TERMS: usize = 8;
 /// How many of the newest entries the probe reads before the index is asked (see `search`).
 const PROBE_ROWS: u32 = 2_000;
 
-pub fn search(conn: &mut Connection, query: &str, limit: u32) -> Result<Vec<EntrySummary>> {
+/// What the list is narrowed to besides the text: a tag, a flag, a mood, a range of nights.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Filter {
+    pub tag: Option<String>,
+    pub flag: Option<Flag>,
+    pub mood: Option<Mood>,
+    /// First and last night, `YYYY-MM-DD`, both included.
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+impl Filter {
+    pub fn is_empty(&self) -> bool {
+        self.tag.is_none()
+            && self.flag.is_none()
+            && self.mood.is_none()
+            && self.from.is_none()
+            && self.to.is_none()
+    }
+
+    /// SQL conditions on `entries` and their arguments, appended to `args`.
+    fn clauses(&self, args: &mut Vec<Value>) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        if let Some(tag) = self.tag.as_deref().and_then(normalize_tag) {
+            args.push(Value::Text(tag));
+            out.push(format!(
+                "id IN (SELECT entry_id FROM entry_tags WHERE tag = ?{})",
+                args.len()
+            ));
+        }
+        if let Some(flag) = self.flag {
+            out.push(format!("{} = 1", flag.column()));
+        }
+        if let Some(mood) = self.mood {
+            args.push(Value::Text(mood.id().into()));
+            out.push(format!("mood = ?{}", args.len()));
+        }
+        for (night, op) in [(&self.from, ">="), (&self.to, "<=")] {
+            if let Some(n) = night.as_deref().filter(|n| !n.is_empty()) {
+                chrono::NaiveDate::parse_from_str(n, "%Y-%m-%d").map_err(|_| {
+                    crate::error::Error::InvalidInput("a date range needs YYYY-MM-DD dates".into())
+                })?;
+                args.push(Value::Text(n.into()));
+                out.push(format!("night {op} ?{}", args.len()));
+            }
+        }
+        Ok(out)
+    }
+}
+
+pub fn search(
+    conn: &mut Connection,
+    query: &str,
+    filter: &Filter,
+    limit: u32,
+) -> Result<Vec<EntrySummary>> {
     let terms: Vec<&str> = query.split_whitespace().take(MAX_TERMS).collect();
-    if terms.is_empty() {
+    if terms.is_empty() && filter.is_empty() {
         return super::repo::list(conn, limit, 0);
     }
     let limit = limit.min(MAX_PAGE);
@@ -30,46 +89,61 @@ pub fn search(conn: &mut Connection, query: &str, limit: u32) -> Result<Vec<Entr
     // when the terms have no other cased letters (Hangul has no case).
     if terms.iter().any(|t| t.chars().count() >= 3) && terms.iter().all(|t| like_folds_like_fts(t))
     {
-        let page = run(conn, &terms, &[], limit, Some(PROBE_ROWS))?;
+        let page = run(conn, &terms, &[], filter, limit, Some(PROBE_ROWS))?;
         if page.len() as u32 == limit {
             return Ok(page);
         }
     }
     let (long, short): (Vec<&str>, Vec<&str>) =
         terms.into_iter().partition(|t| t.chars().count() >= 3);
-    run(conn, &short, &long, limit, None)
+    run(conn, &short, &long, filter, limit, None)
 }
 
-/// Entries matching every `like` term (substring scan) and every `fts` term (trigram index),
-/// newest night first; with `probe`, only among that many newest entries.
+/// Entries matching every `like` term (substring scan) and every `fts` term (trigram index), or
+/// carrying a tag that starts with the term, and the filter; newest night first; with `probe`,
+/// only among that many newest entries.
 fn run(
     conn: &mut Connection,
     like: &[&str],
     fts: &[&str],
+    filter: &Filter,
     limit: u32,
     probe: Option<u32>,
 ) -> Result<Vec<EntrySummary>> {
-    let mut clauses = Vec::new();
     let mut args: Vec<Value> = Vec::new();
-    if !fts.is_empty() {
-        // Each term becomes a quoted phrase, so FTS syntax characters in it are literal.
-        let expr = fts
-            .iter()
-            .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        args.push(Value::Text(expr));
-        clauses.push(format!(
+    let mut clauses = filter.clauses(&mut args)?;
+    // A term also finds the entries with a tag that begins with it (`tags` is the PK's first
+    // column, so a range is an index walk).
+    let tag_clause = |t: &str, args: &mut Vec<Value>| -> Option<String> {
+        let t = normalize_tag(t)?;
+        args.push(Value::Text(t.clone()));
+        let lo = args.len();
+        args.push(Value::Text(format!("{t}\u{10FFFF}")));
+        Some(format!(
+            "id IN (SELECT entry_id FROM entry_tags WHERE tag >= ?{lo} AND tag < ?{})",
+            lo + 1
+        ))
+    };
+    for t in fts {
+        // Each term a quoted phrase, so FTS syntax characters in it are literal.
+        args.push(Value::Text(format!("\"{}\"", t.replace('"', "\"\""))));
+        let text = format!(
             "id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?{})",
             args.len()
-        ));
+        );
+        clauses.push(match tag_clause(t, &mut args) {
+            Some(tag) => format!("({text} OR {tag})"),
+            None => text,
+        });
     }
     for t in like {
         args.push(Value::Text(format!("%{}%", escape_like(t))));
         let n = args.len();
-        clauses.push(format!(
-            "(title LIKE ?{n} ESCAPE '\\' OR body LIKE ?{n} ESCAPE '\\')"
-        ));
+        let text = format!("title LIKE ?{n} ESCAPE '\\' OR body LIKE ?{n} ESCAPE '\\'");
+        clauses.push(match tag_clause(t, &mut args) {
+            Some(tag) => format!("({text} OR {tag})"),
+            None => format!("({text})"),
+        });
     }
     args.push(Value::Integer(limit.into()));
     let source = match probe {
@@ -79,7 +153,11 @@ fn run(
     let sql = format!(
         "SELECT {} FROM {source} WHERE {} ORDER BY night DESC, id DESC LIMIT ?{}",
         summary_columns(),
-        clauses.join(" AND "),
+        if clauses.is_empty() {
+            "1".to_string()
+        } else {
+            clauses.join(" AND ")
+        },
         args.len()
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -140,6 +218,7 @@ mod tests {
                             night: Some(night.into()),
                             title: title.into(),
                             body: body.into(),
+                            ..Default::default()
                         },
                     )?;
                     ids.push(e.id);
@@ -151,7 +230,7 @@ mod tests {
     }
 
     fn find(d: &Diary, q: &str) -> Vec<i64> {
-        d.call_blocking(|c| search(c, q, 50))
+        d.call_blocking(|c| search(c, q, &Filter::default(), 50))
             .unwrap()
             .into_iter()
             .map(|s| s.id)
@@ -232,6 +311,7 @@ mod tests {
                             night: Some(night),
                             title: String::new(),
                             body: body.into(),
+                            ..Default::default()
                         },
                     )?;
                     if i % 3 == 0 {
@@ -244,7 +324,7 @@ mod tests {
         expected.sort_by(|a, b| b.cmp(a));
         let ids: Vec<i64> = expected.iter().map(|e| e.1).collect();
         let page = |limit| -> Vec<i64> {
-            d.call_blocking(|c| search(c, "엘리베이터가", limit))
+            d.call_blocking(|c| search(c, "엘리베이터가", &Filter::default(), limit))
                 .unwrap()
                 .into_iter()
                 .map(|s| s.id)
@@ -273,6 +353,7 @@ mod tests {
                         night: None,
                         title: String::new(),
                         body: "ένα όνειρο αβγδ".into(),
+                        ..Default::default()
                     },
                 )
             })
@@ -304,6 +385,7 @@ mod tests {
                     night: Some("2026-01-02".into()),
                     title: "Falling".into(),
                     body: "무지개를 건넜다".into(),
+                    ..Default::default()
                 },
             )
         })
@@ -312,5 +394,118 @@ mod tests {
         assert_eq!(find(&d, "무지개"), vec![ids[1]], "new text matches");
         d.call_blocking(|c| repo::delete(c, ids[1])).unwrap();
         assert!(find(&d, "무지개").is_empty(), "deleted entry is not found");
+    }
+
+    #[test]
+    fn filters_combine_with_each_other_and_with_the_text() {
+        use crate::diary::{Flags, Mood};
+        let d = Diary::open_in_memory().unwrap();
+        let ids = d
+            .call_blocking(|c| {
+                let mut ids = vec![];
+                for (night, body, tags, lucid, mood) in [
+                    (
+                        "2026-02-01",
+                        "돼지가 들어왔다",
+                        vec!["재물"],
+                        true,
+                        Some(Mood::Joy),
+                    ),
+                    (
+                        "2026-02-10",
+                        "뱀에게 쫓겼다",
+                        vec!["악몽", "뱀"],
+                        false,
+                        Some(Mood::Fear),
+                    ),
+                    (
+                        "2026-03-05",
+                        "하늘을 날았다 flying",
+                        vec!["자각몽"],
+                        true,
+                        Some(Mood::Joy),
+                    ),
+                    ("2026-03-20", "시험을 망쳤다", vec!["시험"], false, None),
+                ] {
+                    ids.push(
+                        repo::create(
+                            c,
+                            &EntryInput {
+                                night: Some(night.into()),
+                                body: body.into(),
+                                tags: tags.into_iter().map(String::from).collect(),
+                                flags: Flags {
+                                    lucid,
+                                    ..Default::default()
+                                },
+                                mood,
+                                ..Default::default()
+                            },
+                        )?
+                        .id,
+                    );
+                }
+                Ok(ids)
+            })
+            .unwrap();
+        let f = |q: &str, filter: Filter| -> Vec<i64> {
+            d.call_blocking(|c| search(c, q, &filter, 50))
+                .unwrap()
+                .into_iter()
+                .map(|s| s.id)
+                .collect()
+        };
+        let lucid = Filter {
+            flag: Some(Flag::Lucid),
+            ..Default::default()
+        };
+        assert_eq!(
+            f("", lucid.clone()),
+            vec![ids[2], ids[0]],
+            "by flag, newest first"
+        );
+        assert_eq!(f("날았", lucid.clone()), vec![ids[2]], "flag and text");
+        let joy_in_feb = Filter {
+            mood: Some(Mood::Joy),
+            from: Some("2026-02-01".into()),
+            to: Some("2026-02-28".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            f("", joy_in_feb),
+            vec![ids[0]],
+            "mood and a range of nights"
+        );
+        let tag = Filter {
+            tag: Some(" #악몽 ".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            f("", tag),
+            vec![ids[1]],
+            "a tag, normalised like stored ones"
+        );
+        assert_eq!(
+            f("자각", Filter::default()),
+            vec![ids[2]],
+            "a term finds a tag's start"
+        );
+        assert_eq!(
+            f("악몽", Filter::default()),
+            vec![ids[1]],
+            "and a whole tag"
+        );
+        assert!(
+            f("시험", lucid).is_empty(),
+            "every condition must hold at once"
+        );
+        let bad = Filter {
+            from: Some("last week".into()),
+            ..Default::default()
+        };
+        assert!(
+            d.call_blocking(|c| search(c, "", &bad, 50)).is_err(),
+            "a bad date is refused, not ignored"
+        );
     }
 }

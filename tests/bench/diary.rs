@@ -178,7 +178,7 @@ fn main() {
             hits = diary
                 .call_blocking(|c| match query {
                     None => repo::list(c, 50, 0),
-                    Some(q) => search::search(c, q, 50),
+                    Some(q) => search::search(c, q, &Default::default(), 50),
                 })
                 .unwrap()
                 .len();

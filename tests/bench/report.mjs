@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import os from 'node:os';
 
-const [coreFile, windowFile, streamFile, sizesFile] = process.argv.slice(2);
+const [coreFile, windowFile, streamFile, sizesFile, soakFile] = process.argv.slice(2);
 const core = JSON.parse(readFileSync(coreFile, 'utf8'));
 const win = JSON.parse(readFileSync(windowFile, 'utf8'));
 const stream = JSON.parse(readFileSync(streamFile, 'utf8'));
@@ -60,6 +60,24 @@ lines.push(`The latency is end to end, loopback included (nothing subtracted), w
   + `WebKit rounds \`performance.now()\` in the page to ${f(stream.timer_resolution_ms, 2)} ms, so each DOM time is known to that grain; the median is correspondingly uncertain by about half of it.`);
 lines.push('The first clicks are not measured: they open the HTTP connection and read the key from the keychain once (it is then remembered until it changes, `Secrets::key`).');
 lines.push('');
+if (soakFile) {
+  const soak = JSON.parse(readFileSync(soakFile, 'utf8'));
+  const g = (x) => `${f(x.web)} / ${f(x.main)} / ${f(x.network)}`;
+  lines.push('## A long session (memory soak)', '');
+  lines.push('The release app in its real window under Xvfb (driven through WebDriver) against the local server. PSS per process kind from `/proc/PID/smaps_rollup`, '
+    + 'each read after 3 s quiet; growth = later − earlier, in MiB, as **web / main / network** (WebKitWebProcess / haemong / WebKitNetworkProcess). '
+    + 'Deltas ring the window and are taken in one IPC call (`docs/streaming.md`), which is what keeps the web process flat.', '');
+  lines.push('| soak | growth (web / main / network) | target (web) | |', '|---|---|---|---|');
+  lines.push(`| ${soak.short.runs} short interpretations of one entry (16 deltas each): 5th → ${soak.short.runs}th | ${g(soak.short.growth)} | < 15 MiB | ${pass(soak.short.growth.web < 15)} |`);
+  lines.push(`| ${soak.long.runs} interpretations of ${soak.long.deltas.toLocaleString('en-US')} deltas: 1st → ${soak.long.runs}th | ${g(soak.long.growth)} | < 15 MiB | ${pass(soak.long.growth.web < 15)} |`);
+  lines.push(`| ${soak.quick.runs} ad-hoc interpretations in the quick window: 5th → ${soak.quick.runs}th | ${g(soak.quick.growth)} | < 15 MiB | ${pass(soak.quick.growth.web < 15)} |`);
+  lines.push(`| opening an entry with ${soak.open_history.interpretations} interpretations, ${soak.open_history.opens} times | ${g(soak.open_history.growth)} | no lasting growth | ${pass(soak.open_history.growth.web < 5)} |`);
+  if (soak.search) lines.push(`| ${soak.search.searches.toLocaleString('en-US')} searches typed into the 100,000-entry diary: 20th → last | ${g(soak.search.growth)} | < 15 MiB | ${pass(soak.search.growth.web < 15)} |`);
+  lines.push(`| ${soak.idle.idle_ms / 1000} s idle after all of it | ${g(soak.idle.growth_since_quick)} | nothing grows | ${pass(soak.idle.growth_since_quick.web <= 1 && soak.idle.growth_since_quick.main <= 1)} |`);
+  lines.push('');
+  lines.push(`Opening that entry (click → all ${soak.open_history.interpretations} history items rendered): median ${f(soak.open_history.median_ms, 1)} ms, slowest ${f(soak.open_history.max_ms, 1)} ms (target < 50 ms: ${pass(soak.open_history.median_ms < 50)}).`);
+  lines.push(`Web process PSS after the short runs: ${f(soak.short.after_all.web)} MiB; after everything and the idle minute: ${f(soak.idle.after.web)} MiB (main ${f(soak.idle.after.main)} MiB).`, '');
+}
 lines.push('## Sizes', '');
 lines.push('| what | size | target | |', '|---|---|---|---|');
 lines.push(`| release binary (\`haemong\`, stripped, UI embedded) | ${f(sizes.binary_bytes / 2 ** 20, 1)} MiB | | |`);

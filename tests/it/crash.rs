@@ -109,6 +109,30 @@ fn assert_sound(c: &mut rusqlite::Connection, acked: &BTreeMap<i64, u64>, cycle:
             body_for(n, n.wrapping_mul(2_654_435_761)),
             "cycle {cycle}: entry {id} body is whole"
         );
+        let want = details_for(n);
+        assert_eq!(
+            (e.tags, e.flags, e.mood, e.sleep),
+            (want.tags, want.flags, want.mood, want.sleep),
+            "cycle {cycle}: entry {id}'s tags, flags, mood and sleep survive with it"
+        );
+    }
+}
+
+/// Entry `n`'s tags, flags, mood and sleep quality, so a crash that keeps the text but loses them
+/// is caught.
+fn details_for(n: u64) -> EntryInput {
+    use haemong_lib::diary::{Flags, Mood};
+    EntryInput {
+        tags: (0..n % 4).map(|i| format!("태그{i}-{n}")).collect(),
+        flags: Flags {
+            lucid: n % 2 == 0,
+            nightmare: n % 3 == 0,
+            recurring: n % 5 == 0,
+            vivid: n % 7 == 0,
+        },
+        mood: Some(Mood::ALL[(n % 8) as usize]),
+        sleep: Some((n % 5) as u8 + 1),
+        ..Default::default()
     }
 }
 
@@ -145,6 +169,7 @@ fn crash_child_writer() {
                         night: Some("2026-11-28".into()),
                         title: format!("entry {n}"),
                         body: body.clone(),
+                        ..details_for(n)
                     },
                 )
             })
@@ -247,6 +272,7 @@ fn crash_child_streamer() {
                                 night: Some("2026-11-28".into()),
                                 title: format!("entry {n}"),
                                 body: body_for(n, n.wrapping_mul(2_654_435_761)),
+                                ..details_for(n)
                             },
                         )
                     })
