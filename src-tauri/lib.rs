@@ -9,6 +9,7 @@ pub mod interpret;
 pub mod secrets;
 pub mod settings;
 pub mod state;
+pub mod symbols;
 pub mod tray;
 
 use tauri::{Manager, Runtime};
@@ -30,6 +31,9 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         diary::commands::diary_list,
         diary::commands::diary_search,
         diary::commands::diary_tags,
+        diary::commands::diary_insights,
+        symbols::commands::symbols_find,
+        symbols::commands::symbols_get,
         diary::commands::diary_file_quick,
         secrets::commands::secrets_set_api_key,
         secrets::commands::secrets_delete_api_key,

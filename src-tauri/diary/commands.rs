@@ -2,6 +2,7 @@
 
 use tauri::{AppHandle, Emitter, Runtime, State};
 
+use super::insights::{self, Insights, Range};
 use super::repo::TagCount;
 use super::search::Filter;
 use super::{repo, Entry, EntryInput, EntrySummary};
@@ -53,6 +54,17 @@ pub async fn diary_search(
 ) -> Result<Vec<EntrySummary>> {
     let (filter, limit) = (filter.unwrap_or_default(), limit.unwrap_or(100));
     state.diary.search_latest(query, filter, limit).await
+}
+
+/// The insights view: heatmap, streaks, months by flag and mood, top symbols and tags of a range.
+#[tauri::command]
+pub async fn diary_insights(state: State<'_, AppState>, range: Option<Range>) -> Result<Insights> {
+    let range = range.unwrap_or_default();
+    let today = super::today_local();
+    state
+        .diary
+        .call(move |c| insights::insights(c, &range, &today))
+        .await
 }
 
 /// Every tag in use, most used first (suggestions and the tag filter).

@@ -94,6 +94,31 @@ pub fn migrations() -> Migrations<'static> {
         CREATE INDEX entry_tags_by_entry ON entry_tags (entry_id, position);
         "#,
         ),
+        // The dictionary's symbols found in each entry (`symbols::find`), kept with it for the
+        // insights view; the night is repeated so counts over a range walk one index. Entries
+        // written before are read once here.
+        M::up_with_hook(
+            r#"
+        CREATE TABLE entry_symbols (
+            symbol   TEXT    NOT NULL,
+            entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+            night    TEXT    NOT NULL,
+            mentions INTEGER NOT NULL,
+            PRIMARY KEY (entry_id, symbol)
+        ) WITHOUT ROWID;
+        CREATE INDEX entry_symbols_by_night ON entry_symbols (night, symbol);
+        "#,
+            |tx: &rusqlite::Transaction| {
+                let mut read = tx.prepare("SELECT id, night, title, body FROM entries")?;
+                let mut rows = read.query([])?;
+                while let Some(r) = rows.next()? {
+                    let (id, night, title, body): (i64, String, String, String) =
+                        (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+                    super::repo::write_symbols(tx, id, &night, &title, &body)?;
+                }
+                Ok(())
+            },
+        ),
     ])
 }
 

@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod details;
+pub mod insights;
 pub mod migrations;
 pub mod repo;
 pub mod search;

@@ -87,6 +87,26 @@ fn write_tags(conn: &Connection, id: i64, tags: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// The dictionary's symbols in the entry's title and text, replacing what was there.
+pub(crate) fn write_symbols(
+    conn: &Connection,
+    id: i64,
+    night: &str,
+    title: &str,
+    body: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM entry_symbols WHERE entry_id = ?1")?
+        .execute([id])?;
+    let mut ins = conn.prepare_cached(
+        "INSERT INTO entry_symbols (symbol, entry_id, night, mentions) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    let text = format!("{title}\n{body}");
+    for f in crate::symbols::find(&text) {
+        ins.execute(params![f.id, id, night, f.count])?;
+    }
+    Ok(())
+}
+
 /// Runs `f` in a savepoint: the entry and its tags are written together or not at all, whether
 /// or not the caller already holds a transaction (filing from the quick window does).
 fn atomically<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
@@ -129,6 +149,7 @@ pub fn create(conn: &Connection, input: &EntryInput) -> Result<Entry> {
                 |r| r.get(0),
             )?;
         write_tags(conn, id, &v.tags)?;
+        write_symbols(conn, id, &v.night, &v.title, &v.body)?;
         Ok(Entry {
             id,
             night: v.night.clone(),
@@ -173,6 +194,7 @@ pub fn update(conn: &mut Connection, id: i64, input: &EntryInput) -> Result<Entr
             .optional()?
             .ok_or(Error::NotFound(id))?;
         write_tags(conn, id, &v.tags)?;
+        write_symbols(conn, id, &v.night, &v.title, &v.body)?;
         entry.tags = v.tags.clone();
         Ok(entry)
     })

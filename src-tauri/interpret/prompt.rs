@@ -36,6 +36,16 @@ pub fn system_prompt(style: Style, custom: &str, language: AnswerLanguage) -> St
     format!("{base}\n\n{lang}")
 }
 
+/// The system prompt with the symbols the diary's dictionary found in the dream, so the model reads
+/// them the way the dictionary (and the symbol chips under the entry) do.
+pub fn with_symbols(system: String, note: &str) -> String {
+    if note.is_empty() {
+        system
+    } else {
+        format!("{system}\n\nSymbols in this dream, from the diary's own 해몽 dictionary: {note}.")
+    }
+}
+
 /// The dream as the user's message: the title (when there is one) and the text.
 pub fn dream_message(title: &str, body: &str) -> String {
     let title = title.trim();
@@ -97,5 +107,7 @@ mod tests {
             .is_none());
         assert_eq!(dream_message(" 제목 ", "본문\n"), "제목\n\n본문");
         assert_eq!(dream_message("", " 본문 "), "본문");
+        assert_eq!(with_symbols("sys".into(), ""), "sys");
+        assert!(with_symbols("sys".into(), "뱀 (snake)").ends_with("dictionary: 뱀 (snake)."));
     }
 }

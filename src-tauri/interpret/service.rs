@@ -128,8 +128,10 @@ impl Interpreter {
             ));
         }
         let style = request.style.unwrap_or(settings.style);
-        let system =
-            prompt::system_prompt(style, &settings.custom_prompt, settings.answer_language);
+        let system = prompt::with_symbols(
+            prompt::system_prompt(style, &settings.custom_prompt, settings.answer_language),
+            &crate::symbols::prompt_note(&dream_text),
+        );
         // Only the big hosted APIs are known to accept `stream_options`.
         let include_usage = matches!(
             settings.provider,
