@@ -284,7 +284,7 @@ mod tests {
         let diary = Diary::open_in_memory().unwrap();
         diary
             .call_blocking(|c| {
-                let mut add =
+                let add =
                     |night: &str, body: &str, tags: &[&str], flags: Flags, mood: Option<Mood>| {
                         repo::create(
                             c,
