@@ -116,6 +116,7 @@ pub fn run() {
                 log::error!("could not show the diary window: {e}");
             }
         }))
+        .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(
             tauri_plugin_window_state::Builder::default()
                 // Where and how big, never whether: the quick window starts hidden.

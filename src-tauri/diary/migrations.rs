@@ -107,6 +107,7 @@ pub fn migrations() -> Migrations<'static> {
             PRIMARY KEY (entry_id, symbol)
         ) WITHOUT ROWID;
         CREATE INDEX entry_symbols_by_night ON entry_symbols (night, symbol);
+        CREATE INDEX entry_symbols_by_symbol ON entry_symbols (symbol, night);
         "#,
             |tx: &rusqlite::Transaction| {
                 let mut read = tx.prepare("SELECT id, night, title, body FROM entries")?;

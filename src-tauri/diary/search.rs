@@ -25,6 +25,8 @@ const PROBE_ROWS: u32 = 2_000;
 #[serde(rename_all = "camelCase", default)]
 pub struct Filter {
     pub tag: Option<String>,
+    /// A symbol of the dictionary (`symbols::Symbol::id`).
+    pub symbol: Option<String>,
     pub flag: Option<Flag>,
     pub mood: Option<Mood>,
     /// First and last night, `YYYY-MM-DD`, both included.
@@ -35,6 +37,7 @@ pub struct Filter {
 impl Filter {
     pub fn is_empty(&self) -> bool {
         self.tag.is_none()
+            && self.symbol.is_none()
             && self.flag.is_none()
             && self.mood.is_none()
             && self.from.is_none()
@@ -48,6 +51,13 @@ impl Filter {
             args.push(Value::Text(tag));
             out.push(format!(
                 "id IN (SELECT entry_id FROM entry_tags WHERE tag = ?{})",
+                args.len()
+            ));
+        }
+        if let Some(symbol) = self.symbol.as_deref().filter(|s| !s.is_empty()) {
+            args.push(Value::Text(symbol.into()));
+            out.push(format!(
+                "id IN (SELECT entry_id FROM entry_symbols WHERE symbol = ?{})",
                 args.len()
             ));
         }
@@ -485,6 +495,11 @@ mod tests {
             vec![ids[1]],
             "a tag, normalised like stored ones"
         );
+        let snake = Filter {
+            symbol: Some("snake".into()),
+            ..Default::default()
+        };
+        assert_eq!(f("", snake), vec![ids[1]], "a symbol of the dictionary");
         assert_eq!(
             f("자각", Filter::default()),
             vec![ids[2]],

@@ -74,7 +74,7 @@ fn parse(data: &'static str) -> Dictionary {
             psychological_ko: f[5],
             psychological_en: f[6],
         });
-        for t in ko_terms {
+        for t in ko_terms.iter().filter(|t| !t.starts_with('=')) {
             let term = ko_term(t);
             let key = match &term {
                 KoTerm::Noun { word, .. } | KoTerm::Stem(word) => word.chars().next(),
@@ -96,9 +96,9 @@ fn parse(data: &'static str) -> Dictionary {
     d
 }
 
-/// A term's display form: without the `~`/`!` marks.
+/// A term's display form: without the `=`, `~` and `!` marks.
 fn display(t: &'static str) -> &'static str {
-    t.trim_end_matches(['~', '!'])
+    t.trim_start_matches('=').trim_end_matches(['~', '!'])
 }
 
 fn ko_term(t: &str) -> KoTerm {
@@ -398,6 +398,12 @@ mod tests {
                 assert!(text.len() > 10, "{} has a {what} reading", s.id);
             }
             assert!(s.ko.chars().any(is_hangul), "{} has a Korean name", s.id);
+            assert!(
+                !s.ko.contains(['~', '!', '=']) && !s.ko.ends_with(' '),
+                "{}'s name {:?} is a word, not a pattern",
+                s.id,
+                s.ko
+            );
         }
         for id in [
             "pig",

@@ -73,6 +73,8 @@ fn each_window_gets_exactly_the_approved_permissions() {
         "core:event:allow-listen",
         "core:event:allow-unlisten",
         "core:window:allow-close",
+        // The UI's own state (ui-state.json in the app's data folder; never provider settings).
+        "store:default",
     ]);
     // The quick window interprets, files, opens the diary and hides itself; nothing else.
     let quick = core(&[

@@ -11,14 +11,25 @@ import { createInterpreter } from './interpret/client.js';
 import { createInterpretPanel } from './interpret/panel.js';
 import { toast, toastError } from './toast.js';
 import { confirmDialog } from './confirm.js';
+import { loadUiState } from './uistate.js';
+import { createFilters, EMPTY } from './diary/filters.js';
+import { createInsights } from './insights.js';
 
-const views = { diary: document.getElementById('view-diary'), settings: document.getElementById('view-settings') };
+const views = {
+  diary: document.getElementById('view-diary'),
+  insights: document.getElementById('view-insights'),
+  settings: document.getElementById('view-settings'),
+};
 
 let settingsView = null;
+let insightsView = null;
+let ui = null;
 
 function show(view) {
   if (!(view in views)) return;
   if (view === 'settings' && views.settings.hidden) settingsView?.refreshAdhoc();
+  if (view === 'insights' && views.insights.hidden) insightsView?.refresh();
+  ui?.set({ view });
   for (const [name, el] of Object.entries(views)) el.hidden = name !== view;
   for (const b of document.querySelectorAll('.tabs button')) {
     if (b.dataset.view === view) b.setAttribute('aria-current', 'page');
@@ -27,19 +38,39 @@ function show(view) {
 }
 
 async function boot() {
-  const [settings, info, presets, interpreter] = await Promise.all([
+  const [settings, info, presets, interpreter, uiState] = await Promise.all([
     api.settingsGet().catch(() => ({ language: 'system', theme: 'system' })),
     api.appInfo(),
     api.settingsProviders(),
     createInterpreter(),
+    loadUiState(),
   ]);
+  ui = uiState;
+  // What the last session left, read before this one starts changing it.
+  const restore = { ...ui.data };
   applyTheme(settings.theme);
   setLanguage(settings.language);
 
   let editor;
   let panel;
-  const list = createList({ onOpen: (id) => editor.open(id) });
-  editor = createEditor({ list, onEntry: (id) => panel?.showEntry(id) });
+  const list = createList({ onOpen: (id) => editor.open(id), onQuery: (query) => ui.set({ query }) });
+  const filters = createFilters({
+    initial: { ...EMPTY, ...(restore.filter ?? {}) },
+    onChange(f) { ui.set({ filter: f }); list.setFilter(f); },
+  });
+  // From the insights view or a symbol card: the diary, narrowed to that day, symbol or tag.
+  const filterBy = (patch) => { show('diary'); filters.set({ ...EMPTY, symbolName: '', ...patch }); };
+  editor = createEditor({
+    list,
+    onEntry: (id) => { panel?.showEntry(id); ui.set({ lastEntry: id }); },
+    onSymbolFilter: (symbol) => filterBy({ symbol }),
+  });
+  insightsView = createInsights({
+    initialRange: restore.insightsRange ?? '12m',
+    onRange: (insightsRange) => ui.set({ insightsRange }),
+    onFilter: filterBy,
+  });
+  setupResizer(ui);
   panel = createInterpretPanel({ interpreter, ensureSaved: () => editor.ensureSaved(), openSettings: () => show('settings') });
   settingsView = createSettings(settings, info, presets);
 
@@ -72,6 +103,7 @@ async function boot() {
       });
       if (quitNow) plan.action = 'quit';
     }
+    await ui.flush();
     await api.trayCloseMain(plan.action === 'quit');
   }
   api.onCloseRequested(async (event) => { event.preventDefault(); await close(); });
@@ -98,12 +130,43 @@ async function boot() {
   });
 
   editor.start();
-  await list.refresh();
+  if (restore.query) await list.setQuery(restore.query);
+  await list.setFilter(filters.get());
+  // The dream that was open last time, when it still exists; otherwise a new page to write on.
+  if (restore.lastEntry) {
+    const last = await api.diaryGet(restore.lastEntry).catch(() => null);
+    if (last) await editor.open(last.id);
+  }
+  if (restore.view && restore.view !== 'diary') show(restore.view);
   for (const n of await api.appNotices()) {
     toast(t(`notice.${n.kind}`, n), { kind: 'error', ms: 30000 });
   }
   // Two frames: the list is painted and the window takes input.
   requestAnimationFrame(() => requestAnimationFrame(() => api.appReady()));
+}
+
+/** The line between the list and the editor: drag (or arrow keys) to resize; remembered. */
+function setupResizer(state) {
+  const handle = document.querySelector('[data-testid="pane-resizer"]');
+  const root = document.getElementById('view-diary');
+  const setWidth = (px) => {
+    const w = Math.round(Math.min(Math.max(px, 200), Math.max(240, window.innerWidth * 0.6)));
+    root.style.setProperty('--sidebar-w', `${w}px`);
+    state.set({ sidebarWidth: w });
+  };
+  if (state.data.sidebarWidth) root.style.setProperty('--sidebar-w', `${state.data.sidebarWidth}px`);
+  handle.addEventListener('pointerdown', (e) => {
+    handle.setPointerCapture(e.pointerId);
+    const move = (ev) => setWidth(ev.clientX - root.getBoundingClientRect().left);
+    const up = () => { handle.removeEventListener('pointermove', move); handle.removeEventListener('pointerup', up); };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', up);
+  });
+  handle.addEventListener('keydown', (e) => {
+    const now = document.querySelector('.sidebar').getBoundingClientRect().width;
+    if (e.key === 'ArrowLeft') setWidth(now - 20);
+    if (e.key === 'ArrowRight') setWidth(now + 20);
+  });
 }
 
 boot().catch((err) => toastError(tError(err)));

@@ -7,8 +7,10 @@ import { formatNumber } from '../i18n.js';
 import { Autosaver } from '../autosave.js';
 import { toast, toastError } from '../toast.js';
 import { confirmDialog } from '../confirm.js';
+import { createDetails } from './details.js';
+import { createSymbols } from './symbols.js';
 
-export function createEditor({ list, onEntry = () => {} }) {
+export function createEditor({ list, onEntry = () => {}, onSymbolFilter = () => {} }) {
   const q = (id) => document.querySelector(`[data-testid="${id}"]`);
   const date = q('entry-date');
   const title = q('entry-title');
@@ -20,8 +22,19 @@ export function createEditor({ list, onEntry = () => {} }) {
   let savedAt = null;
   let lastError = null;
 
+  const details = createDetails({ onChange: () => changed() });
+  const symbols = createSymbols({ onFilter: onSymbolFilter });
   const isEmpty = () => !title.value.trim() && !body.value.trim();
-  const input = () => ({ night: date.value || null, title: title.value, body: body.value });
+  const input = () => ({ night: date.value || null, title: title.value, body: body.value, ...details.get() });
+
+  // The text box grows with the dream (up to most of the window), so a short dream leaves room
+  // for its interpretation below.
+  function grow() {
+    body.style.height = 'auto';
+    const max = Math.max(160, Math.round(window.innerHeight * 0.6));
+    body.style.height = `${Math.min(max, Math.max(120, body.scrollHeight + 2))}px`;
+  }
+  window.addEventListener('resize', grow);
 
   function showState(kind) {
     state.dataset.state = kind;
@@ -58,13 +71,14 @@ export function createEditor({ list, onEntry = () => {} }) {
     },
   });
 
-  for (const el of [date, title, body]) {
-    el.addEventListener('input', () => {
-      if (isEmpty() && id === null) { autosaver.reset(); showState('new'); return; }
-      autosaver.touch();
-      showState('unsaved');
-    });
+  function changed() {
+    if (isEmpty() && id === null) { autosaver.reset(); showState('new'); return; }
+    autosaver.touch();
+    showState('unsaved');
   }
+  for (const el of [date, title, body]) el.addEventListener('input', changed);
+  for (const el of [title, body]) el.addEventListener('input', () => symbols.update(`${title.value}\n${body.value}`));
+  body.addEventListener('input', grow);
 
   function fill(entry) {
     id = entry?.id ?? null;
@@ -73,6 +87,10 @@ export function createEditor({ list, onEntry = () => {} }) {
     date.value = entry?.night ?? todayLocal();
     title.value = entry?.title ?? '';
     body.value = entry?.body ?? '';
+    details.set(entry);
+    symbols.hideCard();
+    symbols.update(`${title.value}\n${body.value}`, { now: true });
+    grow();
     autosaver.reset();
     list.select(id);
     onEntry(id);

@@ -3,16 +3,19 @@ import { api } from '../api.js';
 import { t, tError, currentLanguage, onLanguageChange } from '../locale.js';
 import { formatNight } from '../dates.js';
 import { toastError } from '../toast.js';
+import { toQuery, isEmpty } from './filters.js';
 
 const PAGE = 100;
+const FLAG_ICONS = { lucid: '✦', nightmare: '☾', recurring: '↻', vivid: '◉' };
 
-export function createList({ onOpen }) {
+export function createList({ onOpen, onQuery = () => {} }) {
   const ul = document.querySelector('[data-testid="entry-list"]');
   const empty = document.querySelector('.list-empty');
   const more = document.querySelector('.list-more');
   const search = document.querySelector('[data-testid="search-input"]');
   let items = [];
   let query = '';
+  let filter = {};
   let selectedId = null;
   let seq = 0; // answers to older queries are dropped
   let searchTimer = null;
@@ -22,8 +25,9 @@ export function createList({ onOpen }) {
     for (const item of items) frag.append(renderItem(item));
     ul.replaceChildren(frag);
     empty.hidden = items.length > 0;
-    empty.textContent = query ? t('list.noResults', { query }) : t('list.empty');
-    more.hidden = query !== '' || items.length === 0 || items.length % PAGE !== 0;
+    const narrowed = query !== '' || !isEmpty(filter);
+    empty.textContent = query ? t('list.noResults', { query }) : narrowed ? t('list.noFilterResults') : t('list.empty');
+    more.hidden = narrowed || items.length === 0 || items.length % PAGE !== 0;
   }
 
   function renderItem(item) {
@@ -44,6 +48,8 @@ export function createList({ onOpen }) {
     excerpt.className = 'excerpt';
     excerpt.textContent = item.title ? item.excerpt : rest(item.excerpt);
     b.append(night, title, excerpt);
+    const marks = chips(item);
+    if (marks) b.append(marks);
     b.addEventListener('click', () => onOpen(item.id));
     li.append(b);
     return li;
@@ -52,7 +58,9 @@ export function createList({ onOpen }) {
   async function refresh() {
     const mine = ++seq;
     try {
-      const found = query ? await api.diarySearch(query, 200) : await api.diaryList(Math.max(PAGE, roundUp(items.length)), 0);
+      const narrowed = query !== '' || !isEmpty(filter);
+      const found = narrowed ? await api.diarySearch(query, toQuery(filter), 200)
+        : await api.diaryList(Math.max(PAGE, roundUp(items.length)), 0);
       if (mine !== seq) return;
       items = found;
       render();
@@ -78,6 +86,7 @@ export function createList({ onOpen }) {
     clearTimeout(searchTimer);
     searchTimer = setTimeout(() => {
       query = search.value.trim();
+      onQuery(query);
       refresh();
     }, 90);
   });
@@ -86,6 +95,16 @@ export function createList({ onOpen }) {
 
   return {
     refresh,
+    /** Narrows the list to `f` (tag, flag, mood, symbol, from, to), with the text search. */
+    setFilter(f) {
+      filter = f;
+      return refresh();
+    },
+    setQuery(text) {
+      search.value = text;
+      query = text.trim();
+      return refresh();
+    },
     select(id) {
       selectedId = id;
       for (const b of ul.querySelectorAll('.entry-item')) {
@@ -98,6 +117,44 @@ export function createList({ onOpen }) {
       search.select();
     },
   };
+}
+
+/** Small marks for the flags, the mood and the first tags; null when there is nothing to show. */
+function chips(item) {
+  const flags = Object.keys(FLAG_ICONS).filter((f) => item.flags?.[f]);
+  const tags = item.tags ?? [];
+  if (!flags.length && !item.mood && !tags.length) return null;
+  const span = document.createElement('span');
+  span.className = 'marks';
+  for (const f of flags) {
+    const m = document.createElement('span');
+    m.className = `mark flag-${f}`;
+    m.dataset.flag = f;
+    m.textContent = FLAG_ICONS[f];
+    m.title = t(`flag.${f}`);
+    span.append(m);
+  }
+  if (item.mood) {
+    const m = document.createElement('span');
+    m.className = 'mark mood';
+    m.dataset.mood = item.mood;
+    m.textContent = t(`moodIcon.${item.mood}`);
+    m.title = t(`mood.${item.mood}`);
+    span.append(m);
+  }
+  for (const tag of tags.slice(0, 3)) {
+    const m = document.createElement('span');
+    m.className = 'mark tag';
+    m.textContent = `#${tag}`;
+    span.append(m);
+  }
+  if (tags.length > 3) {
+    const m = document.createElement('span');
+    m.className = 'mark more';
+    m.textContent = `+${tags.length - 3}`;
+    span.append(m);
+  }
+  return span;
 }
 
 const firstLine = (s) => (s || '').trim().split('\n')[0];
