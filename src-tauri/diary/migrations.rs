@@ -120,6 +120,35 @@ pub fn migrations() -> Migrations<'static> {
                 Ok(())
             },
         ),
+        // One- and two-character terms (돼지, 꿈) through the trigram index instead of a scan: every
+        // character of a column now starts a trigram (two spaces are indexed after each column), so
+        // a short term is in an entry exactly when some indexed trigram begins with it, and the
+        // vocabulary table lists those trigrams (search.rs).
+        M::up(
+            r#"
+        DROP TRIGGER entries_ai;
+        DROP TRIGGER entries_ad;
+        DROP TRIGGER entries_au;
+        DROP TABLE entries_fts;
+        CREATE VIRTUAL TABLE entries_fts USING fts5 (
+            title, body, content = 'entries', content_rowid = 'id', tokenize = 'trigram'
+        );
+        CREATE TRIGGER entries_ai AFTER INSERT ON entries BEGIN
+            INSERT INTO entries_fts (rowid, title, body) VALUES (new.id, new.title || '  ', new.body || '  ');
+        END;
+        CREATE TRIGGER entries_ad AFTER DELETE ON entries BEGIN
+            INSERT INTO entries_fts (entries_fts, rowid, title, body)
+                VALUES ('delete', old.id, old.title || '  ', old.body || '  ');
+        END;
+        CREATE TRIGGER entries_au AFTER UPDATE OF title, body ON entries BEGIN
+            INSERT INTO entries_fts (entries_fts, rowid, title, body)
+                VALUES ('delete', old.id, old.title || '  ', old.body || '  ');
+            INSERT INTO entries_fts (rowid, title, body) VALUES (new.id, new.title || '  ', new.body || '  ');
+        END;
+        INSERT INTO entries_fts (rowid, title, body) SELECT id, title || '  ', body || '  ' FROM entries;
+        CREATE VIRTUAL TABLE entries_fts_vocab USING fts5vocab (entries_fts, row);
+        "#,
+        ),
     ])
 }
 

@@ -1,8 +1,11 @@
 //! Search as you type, in Korean and English, on any part of a word.
 //!
-//! Terms of three or more characters use the FTS5 trigram index (so `돼지꿈` finds `황금돼지꿈`);
-//! one- and two-character terms, which trigrams cannot index, fall back to a substring scan that
-//! walks entries newest night first and stops at the page size. Every term must match.
+//! Terms of three or more characters use the FTS5 trigram index (so `돼지꿈` finds `황금돼지꿈`).
+//! One- and two-character terms use it too, through its vocabulary: every character of a column
+//! starts an indexed trigram (the index holds two spaces after each column), so a short term is in
+//! an entry exactly when one of the trigrams beginning with it is. A term with many such trigrams
+//! is a common one, found fastest by a substring scan that walks the newest entries and stops at
+//! the page size. Every term must match.
 
 use rusqlite::types::Value;
 use rusqlite::Connection;
@@ -19,6 +22,9 @@ const MAX_TERMS: usize = 8;
 
 /// How many of the newest entries the probe reads before the index is asked (see `search`).
 const PROBE_ROWS: u32 = 2_000;
+
+/// A short term with more trigrams than this is common: the scan answers it (see `short_terms`).
+const MAX_PREFIX_TRIGRAMS: usize = 64;
 
 /// What the list is narrowed to besides the text: a tag, a flag, a mood, a range of nights.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -99,14 +105,39 @@ pub fn search(
     // when the terms have no other cased letters (Hangul has no case).
     if terms.iter().any(|t| t.chars().count() >= 3) && terms.iter().all(|t| like_folds_like_fts(t))
     {
-        let page = run(conn, &terms, &[], filter, limit, Some(PROBE_ROWS))?;
+        let page = run(conn, &terms, &[], &[], filter, limit, Some(PROBE_ROWS))?;
         if page.len() as u32 == limit {
             return Ok(page);
         }
     }
     let (long, short): (Vec<&str>, Vec<&str>) =
         terms.into_iter().partition(|t| t.chars().count() >= 3);
-    run(conn, &short, &long, filter, limit, None)
+    let mut like = Vec::new();
+    let mut grams = Vec::new();
+    for t in short {
+        match trigrams_starting(conn, t)? {
+            Some(list) => grams.push((t, list)),
+            None => like.push(t),
+        }
+    }
+    run(conn, &like, &long, &grams, filter, limit, None)
+}
+
+/// The indexed trigrams that begin with the short term `term`, or `None` when there are more than
+/// `MAX_PREFIX_TRIGRAMS` (a common term). An empty list: the term is in no entry.
+fn trigrams_starting(conn: &Connection, term: &str) -> Result<Option<Vec<String>>> {
+    // The trigram tokenizer folds case; its vocabulary is lower case.
+    let lo = term.to_lowercase();
+    let hi = format!("{lo}\u{10FFFF}");
+    let mut st = conn.prepare_cached(
+        "SELECT term FROM entries_fts_vocab WHERE term >= ?1 AND term < ?2 LIMIT ?3",
+    )?;
+    let rows = st.query_map(
+        rusqlite::params![lo, hi, MAX_PREFIX_TRIGRAMS as i64 + 1],
+        |r| r.get::<_, String>(0),
+    )?;
+    let list = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((list.len() <= MAX_PREFIX_TRIGRAMS).then_some(list))
 }
 
 /// Entries matching every `like` term (substring scan) and every `fts` term (trigram index), or
@@ -116,6 +147,7 @@ fn run(
     conn: &mut Connection,
     like: &[&str],
     fts: &[&str],
+    grams: &[(&str, Vec<String>)],
     filter: &Filter,
     limit: u32,
     probe: Option<u32>,
@@ -144,6 +176,29 @@ fn run(
         clauses.push(match tag_clause(t, &mut args) {
             Some(tag) => format!("({text} OR {tag})"),
             None => text,
+        });
+    }
+    for (t, list) in grams {
+        // The term is in an entry when one of the trigrams that begin with it is.
+        let text = if list.is_empty() {
+            None
+        } else {
+            let expr = list
+                .iter()
+                .map(|g| format!("\"{}\"", g.replace('"', "\"\"")))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            args.push(Value::Text(expr));
+            Some(format!(
+                "id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?{})",
+                args.len()
+            ))
+        };
+        clauses.push(match (text, tag_clause(t, &mut args)) {
+            (Some(text), Some(tag)) => format!("({text} OR {tag})"),
+            (Some(text), None) => text,
+            (None, Some(tag)) => tag,
+            (None, None) => "0".to_string(),
         });
     }
     for t in like {
@@ -522,5 +577,53 @@ mod tests {
             d.call_blocking(|c| search(c, "", &bad, 50)).is_err(),
             "a bad date is refused, not ignored"
         );
+    }
+
+    #[test]
+    fn short_terms_are_found_through_the_index_anywhere_in_a_column() {
+        let (d, ids) = seeded();
+        // At the very start and the very end of a column, and inside a word.
+        assert_eq!(find(&d, "황금"), vec![ids[0]], "the start of a title");
+        assert_eq!(find(&d, "리."), vec![ids[3]], "the end of a body");
+        assert_eq!(find(&d, "빛"), vec![ids[0]], "one character inside a word");
+        assert_eq!(find(&d, "Sw"), vec![ids[3]], "Latin, case folded");
+        assert!(find(&d, "낙타").is_empty(), "absent");
+        assert!(find(&d, "낙").is_empty(), "absent, one character");
+        d.call_blocking(|c| {
+            let short: Vec<String> = trigrams_starting(c, "돼지")?.expect("a rare term has a list");
+            assert!(short.iter().all(|g| g.starts_with("돼지")), "{short:?}");
+            assert_eq!(
+                trigrams_starting(c, "낙타")?,
+                Some(vec![]),
+                "an absent term: no trigram"
+            );
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn a_common_short_term_is_left_to_the_scan() {
+        let d = Diary::open_in_memory().unwrap();
+        d.call_blocking(|c| {
+            for i in 0..100 {
+                repo::create(
+                    c,
+                    &EntryInput {
+                        // 100 different syllables after 꿈: 100 trigrams begin with it.
+                        body: format!("꿈{} 이야기", char::from_u32(0xAC00 + i * 7).unwrap()),
+                        ..Default::default()
+                    },
+                )?;
+            }
+            assert_eq!(
+                trigrams_starting(c, "꿈")?,
+                None,
+                "more than {MAX_PREFIX_TRIGRAMS} trigrams begin with 꿈"
+            );
+            assert_eq!(search(c, "꿈", &Filter::default(), 500)?.len(), 100);
+            Ok(())
+        })
+        .unwrap();
     }
 }

@@ -7,7 +7,9 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use haemong_lib::diary::{repo, search, Diary};
+use haemong_lib::diary::insights::{insights, Range};
+use haemong_lib::diary::search::Filter;
+use haemong_lib::diary::{repo, search, Diary, EntryInput, Flag, Flags, Mood};
 
 const ENTRIES: usize = 100_000;
 const RUNS: usize = 41;
@@ -110,6 +112,49 @@ fn entry(rng: &mut Rng) -> (String, String, String) {
     (date.format("%Y-%m-%d").to_string(), title, body)
 }
 
+const TAGS: &[&str] = &[
+    "가족",
+    "학교",
+    "돈",
+    "동물",
+    "물",
+    "여행",
+    "회사",
+    "연애",
+    "악몽",
+    "자각몽",
+    "lucid",
+    "flying",
+    "family",
+    "work",
+    "exam",
+    "water",
+    "태몽",
+    "조상",
+    "시험",
+    "길몽",
+];
+
+/// Tags, flags, mood and sleep as a dream journal fills them: not every entry has each.
+fn details(rng: &mut Rng) -> EntryInput {
+    let tags = (0..rng.next() % 4)
+        .map(|_| TAGS[rng.next() % TAGS.len()].to_string())
+        .collect();
+    let pct = |rng: &mut Rng, p: usize| rng.next() % 100 < p;
+    EntryInput {
+        tags,
+        flags: Flags {
+            lucid: pct(rng, 8),
+            nightmare: pct(rng, 12),
+            recurring: pct(rng, 6),
+            vivid: pct(rng, 20),
+        },
+        mood: pct(rng, 70).then(|| Mood::ALL[rng.next() % Mood::ALL.len()]),
+        sleep: pct(rng, 60).then(|| (1 + rng.next() % 5) as u8),
+        ..Default::default()
+    }
+}
+
 fn median_and_p95(mut v: Vec<f64>) -> (f64, f64) {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     (v[v.len() / 2], v[(v.len() * 95 / 100).min(v.len() - 1)])
@@ -134,16 +179,18 @@ fn main() {
     let mut total_chars = 0usize;
     diary
         .call_blocking(|c| {
+            // Through the same code as the app's saves: tags, symbols and the search index included.
             let tx = c.transaction()?;
-            {
-                let mut stmt = tx.prepare(
-                    "INSERT INTO entries (night, title, body, created_at, updated_at) VALUES (?1, ?2, ?3, 0, 0)",
-                )?;
-                for _ in 0..ENTRIES {
-                    let (night, title, body) = entry(&mut rng);
-                    total_chars += body.chars().count();
-                    stmt.execute((night, title, body))?;
-                }
+            for _ in 0..ENTRIES {
+                let (night, title, body) = entry(&mut rng);
+                total_chars += body.chars().count();
+                let input = EntryInput {
+                    night: Some(night),
+                    title,
+                    body,
+                    ..details(&mut rng)
+                };
+                repo::create(&tx, &input)?;
             }
             tx.commit()?;
             c.execute_batch("PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);")?;
@@ -156,13 +203,18 @@ fn main() {
 
     let mut results = Vec::new();
     // (case, query); no query means "list the newest page".
-    let cases: [(&str, Option<&str>); 6] = [
+    let cases: [(&str, Option<&str>); 8] = [
         ("list newest 50", None),
+        ("search 1-char Korean, absent '낙'", Some("낙")),
+        (
+            "search 2-char Korean + 2-char English, absent together '돼지 zq'",
+            Some("돼지 zq"),
+        ),
         ("search 2-char Korean '돼지'", Some("돼지")),
         ("search 6-char Korean '엘리베이터가'", Some("엘리베이터가")),
         ("search 3-char English 'tig'", Some("tig")),
         (
-            "search 2-char Korean, absent '낙타' (worst case: full scan)",
+            "search 2-char Korean, absent '낙타' (trigram vocabulary)",
             Some("낙타"),
         ),
         (
@@ -170,18 +222,12 @@ fn main() {
             Some("낙타를타고가"),
         ),
     ];
-    for (name, query) in cases {
+    let mut time = |name: &str, target: f64, f: &dyn Fn(&mut rusqlite::Connection) -> usize| {
         let mut times = Vec::with_capacity(RUNS);
         let mut hits = 0;
         for i in 0..RUNS + 3 {
             let t = Instant::now();
-            hits = diary
-                .call_blocking(|c| match query {
-                    None => repo::list(c, 50, 0),
-                    Some(q) => search::search(c, q, &Default::default(), 50),
-                })
-                .unwrap()
-                .len();
+            hits = diary.call_blocking(|c| Ok(f(c))).unwrap();
             let ms = t.elapsed().as_secs_f64() * 1e3;
             if i >= 3 {
                 times.push(ms); // the first runs warm the page cache and statement cache
@@ -189,8 +235,111 @@ fn main() {
         }
         let (median, p95) = median_and_p95(times);
         eprintln!("{name}: median {median:.2} ms, p95 {p95:.2} ms, {hits} hits");
-        results.push(serde_json::json!({ "case": name, "median_ms": median, "p95_ms": p95, "hits": hits, "runs": RUNS }));
+        results.push(serde_json::json!({ "case": name, "median_ms": median, "p95_ms": p95, "hits": hits, "runs": RUNS, "target_ms": target }));
+    };
+    for (name, query) in cases {
+        time(name, 50.0, &|c| match query {
+            None => repo::list(c, 50, 0).unwrap().len(),
+            Some(q) => search::search(c, q, &Filter::default(), 50).unwrap().len(),
+        });
     }
+    let filters: Vec<(&str, &str, Filter)> = vec![
+        (
+            "filter by tag '가족'",
+            "",
+            Filter {
+                tag: Some("가족".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "filter by flag lucid",
+            "",
+            Filter {
+                flag: Some(Flag::Lucid),
+                ..Default::default()
+            },
+        ),
+        (
+            "filter by mood fear",
+            "",
+            Filter {
+                mood: Some(Mood::Fear),
+                ..Default::default()
+            },
+        ),
+        (
+            "filter by symbol 'pig'",
+            "",
+            Filter {
+                symbol: Some("pig".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "filter by one month of nights",
+            "",
+            Filter {
+                from: Some("2020-03-01".into()),
+                to: Some("2020-03-31".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "nightmare + mood fear + tag '악몽'",
+            "",
+            Filter {
+                flag: Some(Flag::Nightmare),
+                mood: Some(Mood::Fear),
+                tag: Some("악몽".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "recurring + mood joy + text '돼지'",
+            "돼지",
+            Filter {
+                flag: Some(Flag::Recurring),
+                mood: Some(Mood::Joy),
+                ..Default::default()
+            },
+        ),
+        (
+            "lucid + a year + text 'flying'",
+            "flying",
+            Filter {
+                flag: Some(Flag::Lucid),
+                from: Some("2019-01-01".into()),
+                to: Some("2019-12-31".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "mood sadness + tag '태몽' + text '낙타' (absent)",
+            "낙타",
+            Filter {
+                mood: Some(Mood::Sadness),
+                tag: Some("태몽".into()),
+                ..Default::default()
+            },
+        ),
+    ];
+    for (name, query, filter) in &filters {
+        time(name, 50.0, &|c| {
+            search::search(c, query, filter, 50).unwrap().len()
+        });
+    }
+    // The data runs to the end of 2025: "today" is 2025-12-31 for the insights.
+    time("insights, last 12 months", 150.0, &|c| {
+        insights(c, &Range::default(), "2025-12-31").unwrap().total as usize
+    });
+    time("insights, all ten years", 150.0, &|c| {
+        let all = Range {
+            from: Some("2016-01-01".into()),
+            to: Some("2025-12-31".into()),
+        };
+        insights(c, &all, "2025-12-31").unwrap().total as usize
+    });
     let json = serde_json::json!({
         "entries": ENTRIES,
         "avg_body_chars": total_chars / ENTRIES,

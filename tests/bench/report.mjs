@@ -19,22 +19,29 @@ lines.push(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${f(o
 lines.push('Numbers from one machine and one run; targets are judged on medians and on ratios measured in the same run.', '');
 lines.push('## Diary core (100,000 entries)', '');
 lines.push(`${core.entries.toLocaleString('en-US')} entries, ${core.avg_body_chars} characters on average (70 % Korean, mixed with English), database ${f(core.db_mb, 0)} MB with the trigram index, built in ${f(core.build_s)} s. Each case ran ${core.cases[0].runs} times after 3 warm-up runs.`, '');
-lines.push('| case | median | p95 | hits | target < 50 ms median |', '|---|---|---|---|---|');
+lines.push('| case | median | p95 | hits | target (median) | |', '|---|---|---|---|---|---|');
 for (const c of core.cases) {
-  const targeted = /^(list newest 50|search 2-char Korean '|search 6-char Korean ')/.test(c.case);
-  lines.push(`| ${c.case} | ${f(c.median_ms, 2)} ms | ${f(c.p95_ms, 2)} ms | ${c.hits} | ${targeted ? pass(c.median_ms < 50) : 'not a target'} |`);
+  const target = c.target_ms ?? 50;
+  lines.push(`| ${c.case} | ${f(c.median_ms, 2)} ms | ${f(c.p95_ms, 2)} ms | ${c.hits} | < ${target} ms | ${pass(c.median_ms < target)} |`);
 }
-const worst = core.cases.find((c) => c.case.includes('full scan'));
 lines.push('');
-lines.push('Common terms are answered by walking the newest entries and stopping at a full page; rare terms of 3+ characters by the trigram index. '
-  + `A 1–2 character term that is rare or absent has no index to use and scans every entry (${f(worst.median_ms, 0)} ms here). `
-  + 'That scan runs on a read connection of its own on the blocking pool, so it never holds up an autosave or the UI thread, '
-  + 'and the next keystroke interrupts it (`Diary::search_latest`) instead of queueing behind it.');
+lines.push('The entries are written through the app\'s own save path (`repo::create`: tags, flags, mood, sleep, symbols, search index). '
+  + 'Common terms are answered by walking the newest entries and stopping at a full page; rare terms of 3+ characters by the trigram index; '
+  + 'rare or absent 1–2 character terms through the trigram index\'s vocabulary (every character of a column starts an indexed trigram, '
+  + 'so the trigrams that begin with the term name the entries holding it). '
+  + 'Search runs on a read connection of its own on the blocking pool, so it never holds up an autosave or the UI thread, '
+  + 'and the next keystroke interrupts it (`Diary::search_latest`) instead of queueing behind it. '
+  + 'Filters walk partial indexes in the list\'s order (flags, mood) or the tag and symbol tables; the insights view is SQL aggregates over indexed columns.');
 lines.push('');
 lines.push('## Window', '');
-lines.push(`Cold start: a new process on a copy of the 100,000-entry diary, from spawn to the UI's \`app_ready\` call (after the list is rendered and two animation frames have passed), under Xvfb. Runs: ${win.start_runs_ms.map((v) => f(v, 0)).join(', ')} ms.`, '');
+lines.push(`Cold start: a new process on a copy of the 100,000-entry diary, from spawn to the UI's \`app_ready\` call (after the list is rendered and two animation frames have passed), under Xvfb. Runs: ${win.start_runs_ms.map((v) => f(v, 0)).join(', ')} ms. `
+  + `The empty Tauri 2 window, measured the same way in the same run (its page calls \`app_ready\` after two frames), alternating: ${(win.empty_start_runs_ms ?? []).map((v) => f(v, 0)).join(', ')} ms.`, '');
 lines.push('| measure | value | target | |', '|---|---|---|---|');
 lines.push(`| cold start, median | ${f(win.start_median_ms, 0)} ms | < 1500 ms | ${pass(win.start_median_ms < 1500)} |`);
+if (win.empty_start_median_ms) {
+  lines.push(`| empty Tauri 2 window start, median | ${f(win.empty_start_median_ms, 0)} ms | | |`);
+  lines.push(`| start ratio (Haemong with 100,000 entries / empty window) | ${f(win.start_ratio, 2)}× | < 1.2× | ${pass(win.start_ratio < 1.2)} |`);
+}
 lines.push(`| idle PSS, Haemong | ${f(win.mem_app_median_kb / 1024)} MiB | | |`);
 lines.push(`| idle PSS, empty Tauri 2 window | ${f(win.mem_empty_median_kb / 1024)} MiB | | |`);
 lines.push(`| ratio | ${f(win.mem_ratio, 2)}× | ≤ 1.3× | ${pass(win.mem_ratio <= 1.3)} |`);

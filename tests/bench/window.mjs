@@ -85,10 +85,19 @@ async function main() {
   const warm = launch(APP, h0);
   await warm.ready.catch(() => {});
   await stop(warm.child);
+  // The empty window's start, measured the same way (spawn to its page's `app_ready` after two
+  // frames), alternating with the app's so drift hits both alike.
+  const emptyStarts = [];
+  const warmEmpty = launch(EMPTY, home(false));
+  await warmEmpty.ready.catch(() => {});
+  await stop(warmEmpty.child);
   for (let i = 0; i < START_RUNS; i++) {
     const { child, ready } = launch(APP, home(true));
     starts.push(await ready);
     await stop(child);
+    const e = launch(EMPTY, home(false));
+    emptyStarts.push(await e.ready);
+    await stop(e.child);
   }
   // Memory: alternate the app and the empty window so drift hits both alike.
   const mem = { app: [], empty: [] };
@@ -96,8 +105,7 @@ async function main() {
   for (let i = 0; i < MEM_RUNS; i++) {
     for (const [name, bin] of [['app', APP], ['empty', EMPTY]]) {
       const { child, ready } = launch(bin, home(name === 'app'));
-      // The empty window has no ready signal; give it the time the app needs to paint, and more.
-      if (name === 'app') await ready; else { ready.catch(() => {}); await sleep(1500); }
+      await ready;
       await sleep(IDLE_MS);
       const m = pssKb(child.pid);
       mem[name].push(m.kb);
@@ -108,6 +116,9 @@ async function main() {
   const result = {
     start_runs_ms: starts,
     start_median_ms: median(starts),
+    empty_start_runs_ms: emptyStarts,
+    empty_start_median_ms: median(emptyStarts),
+    start_ratio: median(starts) / median(emptyStarts),
     mem_app_kb: mem.app,
     mem_empty_kb: mem.empty,
     mem_app_median_kb: median(mem.app),
