@@ -51,9 +51,13 @@ pub async fn diary_search(
     query: String,
     filter: Option<Filter>,
     limit: Option<u32>,
+    offset: Option<u32>,
 ) -> Result<Vec<EntrySummary>> {
-    let (filter, limit) = (filter.unwrap_or_default(), limit.unwrap_or(100));
-    state.diary.search_latest(query, filter, limit).await
+    let page = (limit.unwrap_or(100), offset.unwrap_or(0));
+    state
+        .diary
+        .search_latest(query, filter.unwrap_or_default(), page)
+        .await
 }
 
 /// The insights view: heatmap, streaks, months by flag and mood, top symbols and tags of a range.

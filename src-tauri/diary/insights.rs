@@ -119,8 +119,11 @@ pub fn insights(conn: &Connection, range: &Range, today: &str) -> Result<Insight
     };
 
     let nights: Vec<NaiveDate> = {
-        let mut st = conn.prepare_cached("SELECT DISTINCT night FROM entries ORDER BY night")?;
-        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+        // A night after today (a mistyped date) is left out: it would end every streak.
+        let mut st = conn.prepare_cached(
+            "SELECT DISTINCT night FROM entries WHERE night <= ?1 ORDER BY night",
+        )?;
+        let rows = st.query_map([today], |r| r.get::<_, String>(0))?;
         rows.filter_map(|n| n.ok().and_then(|n| date(&n).ok()))
             .collect()
     };
@@ -187,8 +190,8 @@ pub fn insights(conn: &Connection, range: &Range, today: &str) -> Result<Insight
 
     let tags = {
         let mut st = conn.prepare_cached(
-            "SELECT t.tag, count(*) FROM entry_tags t JOIN entries e ON e.id = t.entry_id
-             WHERE e.night BETWEEN ?1 AND ?2 GROUP BY t.tag ORDER BY 2 DESC, 1 LIMIT ?3",
+            "SELECT tag, count(*) FROM entry_tags WHERE night BETWEEN ?1 AND ?2
+             GROUP BY tag ORDER BY 2 DESC, 1 LIMIT ?3",
         )?;
         let rows = st.query_map(params![from, to, TOP], |r| {
             Ok(TagCount {
@@ -331,6 +334,13 @@ mod tests {
                     Some(Mood::Calm),
                 )?;
                 add("2025-01-01", "뱀 long ago", &[], Flags::default(), None)?;
+                add(
+                    "2027-01-01",
+                    "a mistyped future night",
+                    &[],
+                    Flags::default(),
+                    None,
+                )?;
                 let i = insights(c, &Range::default(), "2026-04-16")?;
                 assert_eq!(
                     (i.from.as_str(), i.to.as_str()),

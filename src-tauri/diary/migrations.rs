@@ -84,14 +84,19 @@ pub fn migrations() -> Migrations<'static> {
         CREATE INDEX entries_recurring ON entries (night DESC, id DESC) WHERE recurring = 1;
         CREATE INDEX entries_vivid     ON entries (night DESC, id DESC) WHERE vivid = 1;
         CREATE INDEX entries_by_mood   ON entries (mood, night DESC, id DESC) WHERE mood IS NOT NULL;
+        -- Everything the insights count per night, so a range is read from the index alone.
+        CREATE INDEX entries_facets    ON entries (night, lucid, nightmare, recurring, vivid, mood);
 
         CREATE TABLE entry_tags (
             tag      TEXT    NOT NULL CHECK (length(tag) BETWEEN 1 AND 40),
             entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
             position INTEGER NOT NULL,
+            -- The entry's night, repeated so the insights count tags over a range from one index.
+            night    TEXT    NOT NULL,
             PRIMARY KEY (tag, entry_id)
         ) WITHOUT ROWID;
         CREATE INDEX entry_tags_by_entry ON entry_tags (entry_id, position);
+        CREATE INDEX entry_tags_by_night ON entry_tags (night, tag);
         "#,
         ),
         // The dictionary's symbols found in each entry (`symbols::find`), kept with it for the

@@ -270,7 +270,7 @@ impl Diary {
         &self,
         query: String,
         filter: search::Filter,
-        limit: u32,
+        (limit, offset): (u32, u32),
     ) -> Result<Vec<EntrySummary>> {
         let searcher = self.search.clone();
         let mine = searcher.generation.fetch_add(1, Ordering::SeqCst) + 1;
@@ -282,7 +282,7 @@ impl Diary {
             if searcher.generation.load(Ordering::SeqCst) != mine {
                 return Err(Error::Superseded);
             }
-            search::search(&mut conn, &query, &filter, limit).map_err(|e| match e {
+            search::search_page(&mut conn, &query, &filter, limit, offset).map_err(|e| match e {
                 Error::Database(ref d)
                     if d.sqlite_error_code() == Some(ErrorCode::OperationInterrupted) =>
                 {
@@ -413,13 +413,13 @@ mod tests {
         let slow = {
             let d = diary.clone();
             tokio::spawn(async move {
-                d.search_latest("1 3 5 7 9".into(), Default::default(), 50)
+                d.search_latest("1 3 5 7 9".into(), Default::default(), (50, 0))
                     .await
             })
         };
         tokio::time::sleep(std::time::Duration::from_millis(15)).await;
         let newest = diary
-            .search_latest("복도".into(), Default::default(), 5)
+            .search_latest("복도".into(), Default::default(), (5, 0))
             .await
             .unwrap();
         assert_eq!(newest.len(), 5, "the newest search answers");
@@ -449,7 +449,7 @@ mod tests {
             .unwrap()
             .id;
         let found = diary
-            .search_latest("무지개".into(), Default::default(), 10)
+            .search_latest("무지개".into(), Default::default(), (10, 0))
             .await
             .unwrap();
         assert_eq!(

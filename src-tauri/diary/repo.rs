@@ -76,13 +76,14 @@ pub fn tags_of(conn: &Connection, id: i64) -> Result<Vec<String>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn write_tags(conn: &Connection, id: i64, tags: &[String]) -> Result<()> {
+fn write_tags(conn: &Connection, id: i64, night: &str, tags: &[String]) -> Result<()> {
     conn.prepare_cached("DELETE FROM entry_tags WHERE entry_id = ?1")?
         .execute([id])?;
-    let mut ins = conn
-        .prepare_cached("INSERT INTO entry_tags (tag, entry_id, position) VALUES (?1, ?2, ?3)")?;
+    let mut ins = conn.prepare_cached(
+        "INSERT INTO entry_tags (tag, entry_id, position, night) VALUES (?1, ?2, ?3, ?4)",
+    )?;
     for (i, t) in tags.iter().enumerate() {
-        ins.execute(params![t, id, i as i64])?;
+        ins.execute(params![t, id, i as i64, night])?;
     }
     Ok(())
 }
@@ -148,7 +149,7 @@ pub fn create(conn: &Connection, input: &EntryInput) -> Result<Entry> {
                 ],
                 |r| r.get(0),
             )?;
-        write_tags(conn, id, &v.tags)?;
+        write_tags(conn, id, &v.night, &v.tags)?;
         write_symbols(conn, id, &v.night, &v.title, &v.body)?;
         Ok(Entry {
             id,
@@ -193,7 +194,7 @@ pub fn update(conn: &mut Connection, id: i64, input: &EntryInput) -> Result<Entr
             )
             .optional()?
             .ok_or(Error::NotFound(id))?;
-        write_tags(conn, id, &v.tags)?;
+        write_tags(conn, id, &v.night, &v.tags)?;
         write_symbols(conn, id, &v.night, &v.title, &v.body)?;
         entry.tags = v.tags.clone();
         Ok(entry)

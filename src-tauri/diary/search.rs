@@ -93,9 +93,20 @@ pub fn search(
     filter: &Filter,
     limit: u32,
 ) -> Result<Vec<EntrySummary>> {
+    search_page(conn, query, filter, limit, 0)
+}
+
+/// `search`, from the `offset`-th match on (the list's "show older").
+pub fn search_page(
+    conn: &mut Connection,
+    query: &str,
+    filter: &Filter,
+    limit: u32,
+    offset: u32,
+) -> Result<Vec<EntrySummary>> {
     let terms: Vec<&str> = query.split_whitespace().take(MAX_TERMS).collect();
     if terms.is_empty() && filter.is_empty() {
-        return super::repo::list(conn, limit, 0);
+        return super::repo::list(conn, limit, offset);
     }
     let limit = limit.min(MAX_PAGE);
     // A common term is found fastest by walking the newest entries and stopping at a full page;
@@ -103,9 +114,9 @@ pub fn search(
     // hold a full page of matches, that page is exactly the answer, since both walk the same order.
     // LIKE folds only ASCII case while the index folds all of Unicode, so the probe is used only
     // when the terms have no other cased letters (Hangul has no case).
-    if terms.iter().any(|t| t.chars().count() >= 3) && terms.iter().all(|t| like_folds_like_fts(t))
-    {
-        let page = run(conn, &terms, &[], &[], filter, limit, Some(PROBE_ROWS))?;
+    // Short terms too: one that is in most dreams (`꿈`, `했다`) fills a page from the newest.
+    if offset == 0 && !terms.is_empty() && terms.iter().all(|t| like_folds_like_fts(t)) {
+        let page = run(conn, &terms, &[], &[], filter, (limit, 0), Some(PROBE_ROWS))?;
         if page.len() as u32 == limit {
             return Ok(page);
         }
@@ -120,7 +131,7 @@ pub fn search(
             None => like.push(t),
         }
     }
-    run(conn, &like, &long, &grams, filter, limit, None)
+    run(conn, &like, &long, &grams, filter, (limit, offset), None)
 }
 
 /// The indexed trigrams that begin with the short term `term`, or `None` when there are more than
@@ -149,7 +160,7 @@ fn run(
     fts: &[&str],
     grams: &[(&str, Vec<String>)],
     filter: &Filter,
-    limit: u32,
+    (limit, offset): (u32, u32),
     probe: Option<u32>,
 ) -> Result<Vec<EntrySummary>> {
     let mut args: Vec<Value> = Vec::new();
@@ -211,18 +222,24 @@ fn run(
         });
     }
     args.push(Value::Integer(limit.into()));
+    args.push(Value::Integer(offset.into()));
     let source = match probe {
         Some(n) => format!("(SELECT * FROM entries ORDER BY night DESC, id DESC LIMIT {n})"),
         None => "entries".to_string(),
     };
+    // The page's ids first, then its columns: the excerpt and the tags are read for 50 rows, not
+    // for every match the sort goes through.
     let sql = format!(
-        "SELECT {} FROM {source} WHERE {} ORDER BY night DESC, id DESC LIMIT ?{}",
+        "SELECT {} FROM entries WHERE id IN (
+             SELECT id FROM {source} WHERE {} ORDER BY night DESC, id DESC LIMIT ?{} OFFSET ?{}
+         ) ORDER BY night DESC, id DESC",
         summary_columns(),
         if clauses.is_empty() {
             "1".to_string()
         } else {
             clauses.join(" AND ")
         },
+        args.len() - 1,
         args.len()
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -529,6 +546,13 @@ mod tests {
             vec![ids[2], ids[0]],
             "by flag, newest first"
         );
+        let second_page: Vec<i64> = d
+            .call_blocking(|c| search_page(c, "", &lucid, 1, 1))
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(second_page, vec![ids[0]], "a filtered list pages on");
         assert_eq!(f("날았", lucid.clone()), vec![ids[2]], "flag and text");
         let joy_in_feb = Filter {
             mood: Some(Mood::Joy),

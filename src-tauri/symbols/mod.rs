@@ -1,7 +1,8 @@
 //! The offline 해몽 symbol dictionary (`data.tsv`, written by this project and compiled in) and the
 //! matcher that finds its symbols in a dream: Korean nouns with their particles and endings (돼지가,
 //! 돼지를, 돼지꿈), verb stems with any ending (쫓기는, 쫓겼다), aliases (이빨/치아), and English
-//! words with their plurals and -ing/-ed forms, without hits on syllables inside unrelated words.
+//! words with their plurals (verb forms as the data file lists them), without hits on syllables
+//! inside unrelated words.
 
 pub mod commands;
 
@@ -233,31 +234,30 @@ fn words(text: &str) -> Vec<&str> {
         .collect()
 }
 
-/// The forms an English word of the text may stand for: itself, and without a plural, possessive,
-/// -ing or -ed ending (with a doubled consonant undone, or an `e` put back). A term matches when it
-/// is one of them, so `planning` is never `plane` and `chased` is `chase`.
+/// The forms an English word of the text may stand for: itself, and without a possessive or a
+/// plural ending (`puppies` → `puppy`, `boxes` → `box`, `snakes` → `snake`). Verb forms are not
+/// guessed (`cared` is not `car`, `being` not `bee`): the data file lists the ones a symbol takes
+/// (chased, chasing, fell, flying).
 fn en_forms(word: &str) -> Vec<String> {
     let w = word.to_lowercase();
     let w = w.strip_suffix("'s").unwrap_or(&w).to_string();
     let mut out = vec![w.clone()];
-    if let Some(s) = w.strip_suffix("ies") {
+    if let Some(s) = w.strip_suffix("ies").filter(|s| s.chars().count() >= 2) {
         out.push(format!("{s}y"));
     }
-    for end in ["es", "s", "ing", "ed", "d"] {
-        let Some(base) = w.strip_suffix(end) else {
-            continue;
-        };
-        if base.len() < 2 || (end == "s" && (base.ends_with('s') || base.ends_with('u'))) {
-            continue; // glass, bus
-        }
-        out.push(base.to_string());
-        out.push(format!("{base}e"));
-        let b = base.as_bytes();
-        if b.len() >= 3 && b[b.len() - 1] == b[b.len() - 2] {
-            out.push(base[..base.len() - 1].to_string());
+    if let Some(s) = w.strip_suffix("es") {
+        if ["s", "x", "z", "ch", "sh", "o"]
+            .iter()
+            .any(|e| s.ends_with(e))
+        {
+            out.push(s.to_string());
         }
     }
-    // Each term is listed under one word: with every form once, a word matches it at most once.
+    if let Some(s) = w.strip_suffix('s') {
+        if s.chars().count() >= 2 && !s.ends_with('s') && !s.ends_with('u') {
+            out.push(s.to_string());
+        }
+    }
     out.sort();
     out.dedup();
     out
@@ -314,7 +314,12 @@ pub fn find(text: &str) -> Vec<Found> {
                     other => ko_word_matches(other, w),
                 };
                 if ok {
-                    hit(*sym, at);
+                    // A phrase counts where it starts, so its first word's own match is the same hit.
+                    let start = match term {
+                        KoTerm::Phrase(lead, _) => at - lead.len(),
+                        _ => at,
+                    };
+                    hit(*sym, start);
                 }
             }
         } else {
@@ -502,6 +507,24 @@ mod tests {
         assert_eq!(ids("a full moon over the ocean"), vec!["moon", "sea"]);
         assert_eq!(ids("two puppies"), vec!["dog"]);
         assert_eq!(ids("sleep paralysis again"), vec!["paralysis"]);
+    }
+
+    #[test]
+    fn english_words_are_not_guessed_into_other_words() {
+        for trap in [
+            "being there",
+            "my bed",
+            "she cared",
+            "staring",
+            "stares",
+            "rating",
+            "bearing",
+            "H₂S gas",
+            "naïve café",
+        ] {
+            assert!(ids(trap).is_empty(), "{trap:?} found {:?}", ids(trap));
+        }
+        assert_eq!(ids("bees and boxes"), vec!["bees"]);
     }
 
     #[test]

@@ -106,6 +106,8 @@ test('the list filters by tag, flag, mood and range, combined with the search', 
   await s.waitFor(() => s.exec('return document.querySelectorAll(\'[data-testid="entry-item"]\').length === 3'), { what: 'the list' });
   const ids = async () => (await s.entries()).map((e) => e.id);
   const waitIds = (want, what) => s.waitFor(async () => JSON.stringify(await ids()) === JSON.stringify(want), { what });
+  // The tag list is filled when the filter is opened, as a person opens it.
+  await s.exec('document.querySelector(\'[data-testid="filter-tag"]\').focus(); return true;');
   await s.waitFor(() => s.exec('return document.querySelectorAll(\'[data-testid="filter-tag"] option\').length >= 3'), { what: 'the tags in the filter' });
   await select(s, 'filter-tag', 'snake');
   await waitIds([c.id, a.id], 'the snake-tagged dreams');

@@ -16,7 +16,7 @@ export const api = {
   diaryDelete: (id) => invoke('diary_delete', { id }),
   diaryGet: (id) => invoke('diary_get', { id }),
   diaryList: (limit, offset) => invoke('diary_list', { limit, offset }),
-  diarySearch: (query, filter, limit) => invoke('diary_search', { query, filter, limit }),
+  diarySearch: (query, filter, limit, offset = 0) => invoke('diary_search', { query, filter, limit, offset }),
   diaryTags: () => invoke('diary_tags'),
   diaryInsights: (range) => invoke('diary_insights', { range }),
   symbolsFind: (text) => invoke('symbols_find', { text }),

@@ -39,3 +39,11 @@ export function formatTime(ms, lang) {
   const locale = lang === 'ko' ? 'ko-KR' : 'en-US';
   return formatter(locale, 'time', { hour: 'numeric', minute: '2-digit' }).format(new Date(ms));
 }
+
+/** A month's short name for a chart axis (`3월` / `Mar`), from `YYYY-MM-DD`. */
+export function formatMonthShort(night, lang) {
+  const m = /^(\d{4})-(\d{2})/.exec(night || '');
+  if (!m) return night || '';
+  if (lang === 'ko') return `${Number(m[2])}월`;
+  return formatter('en-US', 'month', { month: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(+m[1], +m[2] - 1, 1)));
+}

@@ -3,9 +3,9 @@
 // text nodes here (no library); a click on a day, a symbol or a tag filters the diary by it.
 import { api } from './api.js';
 import { t, tError, currentLanguage, onLanguageChange } from './locale.js';
-import { formatNight } from './dates.js';
+import { formatNight, formatMonthShort } from './dates.js';
 import { formatNumber } from './i18n.js';
-import { MOODS, FLAGS } from './diary/details.js';
+import { MOODS, FLAGS } from './diary/kinds.js';
 import { rangeFor, heatWeeks, level } from './insights-math.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -97,7 +97,7 @@ export function createInsights({ initialRange = '12m', onRange, onFilter }) {
         if (y === 0 && month !== lastMonth && night.slice(8) <= '07') {
           lastMonth = month;
           const label = svg('text', { x: left + x * (cell + gap), y: 10, class: 'axis' });
-          label.textContent = lang === 'ko' ? `${Number(night.slice(5, 7))}월` : new Date(`${night}T00:00:00Z`).toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
+          label.textContent = formatMonthShort(night, lang);
           root.append(label);
         }
       });

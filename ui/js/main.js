@@ -64,6 +64,7 @@ async function boot() {
     list,
     onEntry: (id) => { panel?.showEntry(id); ui.set({ lastEntry: id }); },
     onSymbolFilter: (symbol) => filterBy({ symbol }),
+    onSaved: () => filters.tagsChanged(),
   });
   insightsView = createInsights({
     initialRange: restore.insightsRange ?? '12m',

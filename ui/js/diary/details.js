@@ -5,10 +5,10 @@
 import { api } from '../api.js';
 import { t, onLanguageChange } from '../locale.js';
 import { isComposing } from '../ime.js';
-import { addTag, splitTyped } from './tags.js';
+import { addTag, splitTyped, MAX_TAGS, MAX_TAG_CHARS, normalizeTag } from './tags.js';
+import { toastError } from '../toast.js';
 
-export const MOODS = ['joy', 'calm', 'excitement', 'anxiety', 'fear', 'sadness', 'anger', 'confusion'];
-export const FLAGS = ['lucid', 'nightmare', 'recurring', 'vivid'];
+import { MOODS, FLAGS } from './kinds.js';
 
 export function createDetails({ onChange }) {
   const q = (id) => document.querySelector(`[data-testid="${id}"]`);
@@ -49,7 +49,12 @@ export function createDetails({ onChange }) {
 
   function add(values) {
     const before = tags;
-    for (const v of values) tags = addTag(tags, v);
+    for (const v of values) {
+      const tag = normalizeTag(v);
+      if (tag && !tags.includes(tag) && tags.length >= MAX_TAGS) { toastError(t('entry.tooManyTags', { max: MAX_TAGS })); break; }
+      if ([...tag].length > MAX_TAG_CHARS) { toastError(t('entry.tagTooLong', { max: MAX_TAG_CHARS })); continue; }
+      tags = addTag(tags, tag);
+    }
     if (tags !== before) { renderTags(); onChange(); }
   }
 
@@ -66,9 +71,14 @@ export function createDetails({ onChange }) {
     }
   });
   input.addEventListener('input', (e) => {
+    // A tag still being typed is saved too (`get` includes it), so the autosave must hear of it.
+    onChange();
     if (e.isComposing) return;
     const { add: done, rest } = splitTyped(input.value);
     if (done.length) { input.value = rest; add(done); }
+  });
+  input.addEventListener('blur', () => {
+    if (input.value.trim()) { add([input.value]); input.value = ''; }
   });
   // A comma typed during a composition arrives when it ends.
   input.addEventListener('compositionend', () => {
@@ -87,10 +97,13 @@ export function createDetails({ onChange }) {
   mood.addEventListener('change', () => { mood.dataset.value = mood.value; onChange(); });
   sleep.addEventListener('change', onChange);
 
+  // The tags in use, asked once and again only after a save (asking on every focus would group
+  // every tag of the diary each time).
+  let known = null;
   async function refreshSuggestions() {
     try {
-      const all = await api.diaryTags();
-      suggestions.replaceChildren(...all.filter((x) => !tags.includes(x.tag)).slice(0, 200).map((x) => new Option(x.tag)));
+      known ??= await api.diaryTags();
+      suggestions.replaceChildren(...known.filter((x) => !tags.includes(x.tag)).slice(0, 200).map((x) => new Option(x.tag)));
     } catch { /* suggestions are a convenience */ }
   }
 
@@ -117,6 +130,8 @@ export function createDetails({ onChange }) {
       mood.dataset.value = mood.value;
       sleep.value = entry?.sleep ? String(entry.sleep) : '';
     },
+    /** A save may have added tags: suggestions are asked afresh next time. */
+    saved() { known = null; },
     isEmpty() {
       const d = this.get();
       return !d.tags.length && !FLAGS.some((f) => d.flags[f]) && !d.mood && !d.sleep;

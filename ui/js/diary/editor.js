@@ -10,7 +10,7 @@ import { confirmDialog } from '../confirm.js';
 import { createDetails } from './details.js';
 import { createSymbols } from './symbols.js';
 
-export function createEditor({ list, onEntry = () => {}, onSymbolFilter = () => {} }) {
+export function createEditor({ list, onEntry = () => {}, onSymbolFilter = () => {}, onSaved = () => {} }) {
   const q = (id) => document.querySelector(`[data-testid="${id}"]`);
   const date = q('entry-date');
   const title = q('entry-title');
@@ -59,6 +59,8 @@ export function createEditor({ list, onEntry = () => {}, onSymbolFilter = () => 
     savedAt = entry.updatedAt;
     lastError = null;
     list.select(id);
+    details.saved();
+    onSaved(entry);
     await list.refresh();
     showState(autosaver.dirty ? 'unsaved' : 'saved');
   }

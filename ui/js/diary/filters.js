@@ -3,7 +3,7 @@
 // across restarts (ui-state).
 import { api } from '../api.js';
 import { t, onLanguageChange } from '../locale.js';
-import { MOODS } from './details.js';
+import { MOODS } from './kinds.js';
 
 export const EMPTY = { tag: '', flag: '', mood: '', symbol: '', from: '', to: '' };
 
@@ -54,14 +54,22 @@ export function createFilters({ initial = EMPTY, onChange }) {
     el[k].addEventListener('change', () => set({ [k]: el[k].value }));
   }
   clear.addEventListener('click', () => set({ ...EMPTY, symbolName: '' }));
-  onLanguageChange(() => { fillMoods(); fillTags(); show(); });
+  onLanguageChange(() => { fillMoods(); show(); stale = true; });
   fillMoods();
-  fillTags();
+  // Only the chosen tag is needed to show the filter; the full list comes when it is opened.
+  if (state.tag) el.tag.replaceChildren(new Option(t('filter.anyTag'), ''), new Option(`#${state.tag}`, state.tag));
+  el.tag.value = state.tag;
   show();
+
+  // The tag list is asked when the filter is first opened, and again after a save changed tags:
+  // grouping every tag of a large diary is not done at start-up or on every save.
+  let stale = true;
+  el.tag.addEventListener('focus', () => { if (stale) { stale = false; fillTags(); } });
+  el.tag.addEventListener('pointerdown', () => { if (stale) { stale = false; fillTags(); } });
 
   return {
     get: () => state,
     set,
-    refreshTags: fillTags,
+    tagsChanged() { stale = true; },
   };
 }

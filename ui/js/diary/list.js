@@ -27,7 +27,7 @@ export function createList({ onOpen, onQuery = () => {} }) {
     empty.hidden = items.length > 0;
     const narrowed = query !== '' || !isEmpty(filter);
     empty.textContent = query ? t('list.noResults', { query }) : narrowed ? t('list.noFilterResults') : t('list.empty');
-    more.hidden = narrowed || items.length === 0 || items.length % PAGE !== 0;
+    more.hidden = items.length === 0 || items.length % PAGE !== 0;
   }
 
   function renderItem(item) {
@@ -59,8 +59,8 @@ export function createList({ onOpen, onQuery = () => {} }) {
     const mine = ++seq;
     try {
       const narrowed = query !== '' || !isEmpty(filter);
-      const found = narrowed ? await api.diarySearch(query, toQuery(filter), 200)
-        : await api.diaryList(Math.max(PAGE, roundUp(items.length)), 0);
+      const want = Math.max(PAGE, roundUp(items.length));
+      const found = narrowed ? await api.diarySearch(query, toQuery(filter), want) : await api.diaryList(want, 0);
       if (mine !== seq) return;
       items = found;
       render();
@@ -73,7 +73,8 @@ export function createList({ onOpen, onQuery = () => {} }) {
   async function loadMore() {
     const mine = ++seq;
     try {
-      const page = await api.diaryList(PAGE, items.length);
+      const narrowed = query !== '' || !isEmpty(filter);
+      const page = narrowed ? await api.diarySearch(query, toQuery(filter), PAGE, items.length) : await api.diaryList(PAGE, items.length);
       if (mine !== seq) return;
       items = items.concat(page);
       render();

@@ -2,6 +2,7 @@
 // `diary::details::normalize_tag`): pure, unit tested with node --test.
 
 export const MAX_TAG_CHARS = 40;
+export const MAX_TAGS = 30;
 
 /** A tag as stored: trimmed, no leading `#`, one space between words, lower case; '' if empty. */
 export function normalizeTag(raw) {
@@ -29,6 +30,6 @@ export function splitTyped(text) {
 /** `tags` with `tag` added at the end, unless it is empty or already there. */
 export function addTag(tags, tag) {
   const t = normalizeTag(tag);
-  if (!t || tags.includes(t) || [...t].length > MAX_TAG_CHARS) return tags;
+  if (!t || tags.includes(t) || [...t].length > MAX_TAG_CHARS || tags.length >= MAX_TAGS) return tags;
   return [...tags, t];
 }

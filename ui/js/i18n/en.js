@@ -258,4 +258,7 @@ export default {
   "insights.day.mon": "Mon",
   "insights.day.wed": "Wed",
   "insights.day.fri": "Fri",
+  "interpret.historyMore": "Show older ({count})",
+  "entry.tooManyTags": "At most {max} tags per dream.",
+  "entry.tagTooLong": "A tag can be at most {max} characters.",
 };

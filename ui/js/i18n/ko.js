@@ -258,4 +258,7 @@ export default {
   "insights.day.mon": "월",
   "insights.day.wed": "수",
   "insights.day.fri": "금",
+  "interpret.historyMore": "이전 해몽 더 보기 ({count})",
+  "entry.tooManyTags": "꿈 하나에 태그는 {max}개까지예요.",
+  "entry.tagTooLong": "태그는 {max}자까지 쓸 수 있어요.",
 };
