@@ -165,4 +165,74 @@ mod tests {
             .validate()
             .expect("every migration applies to an empty database");
     }
+
+    /// A diary written by the version before tags, flags, symbols and the short-term index (the
+    /// first two migrations) opens with every entry and interpretation, searchable in full.
+    #[test]
+    fn a_diary_from_before_keeps_every_entry_and_is_searchable() {
+        use crate::diary::{repo, search, Diary};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("diary.sqlite3");
+        {
+            let mut c = rusqlite::Connection::open(&path).unwrap();
+            super::migrations().to_version(&mut c, 2).unwrap();
+            for (i, body) in [
+                "돼지가 집으로 들어왔다",
+                "I was chased by a snake",
+                "낙타를 타고 사막을 건넜다",
+            ]
+            .iter()
+            .enumerate()
+            {
+                c.execute(
+                    "INSERT INTO entries (night, title, body, created_at, updated_at)
+                     VALUES (?1, '', ?2, 0, 0)",
+                    rusqlite::params![format!("2025-01-0{}", i + 1), body],
+                )
+                .unwrap();
+            }
+            c.execute(
+                "INSERT INTO interpretations (entry_id, style, provider, model, text, status,
+                     started_at, finished_at) VALUES (1, 'traditional', 'openai', 'm', '길몽', 'complete', 0, 0)",
+                [],
+            )
+            .unwrap();
+        }
+        let diary = Diary::open(&path).unwrap().diary;
+        diary
+            .call_blocking(|c| {
+                assert_eq!(repo::list(c, 10, 0)?.len(), 3, "every entry is still there");
+                let find =
+                    |c: &mut rusqlite::Connection, q: &str| -> crate::error::Result<Vec<i64>> {
+                        Ok(search::search(c, q, &Default::default(), 10)?
+                            .into_iter()
+                            .map(|s| s.id)
+                            .collect())
+                    };
+                assert_eq!(
+                    find(c, "낙타")?,
+                    vec![3],
+                    "a short term through the rebuilt index"
+                );
+                assert_eq!(find(c, "사막을")?, vec![3], "a long term");
+                assert_eq!(find(c, "다")?.len(), 2, "one character");
+                let symbols: Vec<(i64, String)> = c
+                    .prepare("SELECT entry_id, symbol FROM entry_symbols ORDER BY 1, 2")?
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                assert!(
+                    symbols.contains(&(1, "pig".into())),
+                    "symbols found for old entries: {symbols:?}"
+                );
+                assert!(symbols.contains(&(2, "snake".into())));
+                let text: String = c.query_row(
+                    "SELECT text FROM interpretations WHERE entry_id = 1",
+                    [],
+                    |r| r.get(0),
+                )?;
+                assert_eq!(text, "길몽", "and its interpretation");
+                Ok(())
+            })
+            .unwrap();
+    }
 }
