@@ -165,42 +165,58 @@ pub fn insights(conn: &Connection, range: &Range, today: &str) -> Result<Insight
     }
     let total = months.values().map(|m| m.total).sum();
 
-    let symbol_counts = |having: i64, limit: i64| -> Result<Vec<SymbolCount>> {
-        let mut st = conn.prepare_cached(
-            "SELECT symbol, count(*) FROM entry_symbols WHERE night BETWEEN ?1 AND ?2
-             GROUP BY symbol HAVING count(*) >= ?3 ORDER BY 2 DESC, 1 LIMIT ?4",
+    // Whole months from the monthly counts, the partial months at either end from the entries.
+    let split = MonthSplit::of(from_d, to_d);
+    let counts = |monthly: &str, detail: &str| -> Result<Vec<(String, i64)>> {
+        let sql = format!(
+            "SELECT k, sum(n) FROM (
+                 SELECT {monthly} WHERE month BETWEEN ?1 AND ?2 AND n > 0
+                 UNION ALL
+                 SELECT {detail} WHERE night BETWEEN ?3 AND ?4 OR night BETWEEN ?5 AND ?6
+             ) GROUP BY k ORDER BY 2 DESC, 1"
+        );
+        let mut st = conn.prepare_cached(&sql)?;
+        let rows = st.query_map(
+            params![
+                split.months.0,
+                split.months.1,
+                split.head.0,
+                split.head.1,
+                split.tail.0,
+                split.tail.1
+            ],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
         )?;
-        let rows = st.query_map(params![from, to, having, limit], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-        })?;
-        Ok(rows
-            .filter_map(|r| r.ok())
-            .filter_map(|(id, count)| {
-                crate::symbols::get(&id).map(|s| SymbolCount {
-                    id,
-                    ko: s.ko.to_string(),
-                    en: s.en.to_string(),
-                    count,
-                })
-            })
-            .collect())
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     };
-    let symbols = symbol_counts(1, TOP)?;
-    let recurring = symbol_counts(RECURRING_AT, 200)?;
-
-    let tags = {
-        let mut st = conn.prepare_cached(
-            "SELECT tag, count(*) FROM entry_tags WHERE night BETWEEN ?1 AND ?2
-             GROUP BY tag ORDER BY 2 DESC, 1 LIMIT ?3",
-        )?;
-        let rows = st.query_map(params![from, to, TOP], |r| {
-            Ok(TagCount {
-                tag: r.get(0)?,
-                count: r.get(1)?,
+    let symbol_rows = counts(
+        "symbol AS k, n FROM symbol_months",
+        "symbol AS k, 1 AS n FROM entry_symbols",
+    )?;
+    let named: Vec<SymbolCount> = symbol_rows
+        .into_iter()
+        .filter_map(|(id, count)| {
+            crate::symbols::get(&id).map(|s| SymbolCount {
+                id,
+                ko: s.ko.to_string(),
+                en: s.en.to_string(),
+                count,
             })
-        })?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()?
-    };
+        })
+        .collect();
+    let symbols: Vec<SymbolCount> = named.iter().take(TOP as usize).cloned().collect();
+    let recurring: Vec<SymbolCount> = named
+        .into_iter()
+        .filter(|s| s.count >= RECURRING_AT)
+        .collect();
+    let tags: Vec<TagCount> = counts(
+        "tag AS k, n FROM tag_months",
+        "tag AS k, 1 AS n FROM entry_tags",
+    )?
+    .into_iter()
+    .take(TOP as usize)
+    .map(|(tag, count)| TagCount { tag, count })
+    .collect();
 
     Ok(Insights {
         from,
@@ -213,6 +229,67 @@ pub fn insights(conn: &Connection, range: &Range, today: &str) -> Result<Insight
         tags,
         recurring,
     })
+}
+
+/// A range of nights as whole months (`YYYY-MM`, from the monthly counts) and the nights before
+/// and after them (from the entries). An empty part is a range that selects nothing.
+#[derive(Debug, PartialEq, Eq)]
+struct MonthSplit {
+    months: (String, String),
+    head: (String, String),
+    tail: (String, String),
+}
+
+impl MonthSplit {
+    fn of(from: NaiveDate, to: NaiveDate) -> MonthSplit {
+        use chrono::Datelike;
+        let none = || ("9999-12".to_string(), "0000-01".to_string());
+        let none_n = || ("9999-12-31".to_string(), "0000-01-01".to_string());
+        let month_start = |d: NaiveDate| d.with_day(1).unwrap();
+        let next_month = |d: NaiveDate| {
+            let s = month_start(d);
+            if s.month() == 12 {
+                NaiveDate::from_ymd_opt(s.year() + 1, 1, 1).unwrap()
+            } else {
+                NaiveDate::from_ymd_opt(s.year(), s.month() + 1, 1).unwrap()
+            }
+        };
+        // The first whole month starts on or after `from`; the last whole one ends on or before `to`.
+        let first = if from.day() == 1 {
+            from
+        } else {
+            next_month(from)
+        };
+        let after_last = if next_month(to) - Duration::days(1) == to {
+            next_month(to)
+        } else {
+            month_start(to)
+        };
+        if first >= after_last {
+            return MonthSplit {
+                months: none(),
+                head: (from.to_string(), to.to_string()),
+                tail: none_n(),
+            };
+        }
+        let last_month_day = after_last - Duration::days(1);
+        MonthSplit {
+            months: (
+                first.format("%Y-%m").to_string(),
+                last_month_day.format("%Y-%m").to_string(),
+            ),
+            head: if first > from {
+                (from.to_string(), (first - Duration::days(1)).to_string())
+            } else {
+                none_n()
+            },
+            tail: if after_last <= to {
+                (after_last.to_string(), to.to_string())
+            } else {
+                none_n()
+            },
+        }
+    }
 }
 
 /// Streaks over sorted, distinct nights.
@@ -280,6 +357,26 @@ mod tests {
             "a gap ends it"
         );
         assert_eq!(streaks(&[], d("2026-01-13")), Streak::default());
+    }
+
+    #[test]
+    fn a_range_splits_into_whole_months_and_the_nights_around_them() {
+        let s = MonthSplit::of(d("2025-04-17"), d("2026-04-16"));
+        assert_eq!(s.months, ("2025-05".into(), "2026-03".into()));
+        assert_eq!(s.head, ("2025-04-17".into(), "2025-04-30".into()));
+        assert_eq!(s.tail, ("2026-04-01".into(), "2026-04-16".into()));
+        let whole = MonthSplit::of(d("2016-01-01"), d("2025-12-31"));
+        assert_eq!(whole.months, ("2016-01".into(), "2025-12".into()));
+        assert!(
+            whole.head.0 > whole.head.1 && whole.tail.0 > whole.tail.1,
+            "no partial months"
+        );
+        let inside = MonthSplit::of(d("2026-03-05"), d("2026-03-20"));
+        assert!(inside.months.0 > inside.months.1, "no whole month");
+        assert_eq!(inside.head, ("2026-03-05".into(), "2026-03-20".into()));
+        let dec = MonthSplit::of(d("2025-12-01"), d("2026-01-15"));
+        assert_eq!(dec.months, ("2025-12".into(), "2025-12".into()));
+        assert_eq!(dec.tail, ("2026-01-01".into(), "2026-01-15".into()));
     }
 
     #[test]
@@ -413,6 +510,46 @@ mod tests {
                 )?;
                 assert_eq!(all.total, 6, "a chosen range");
                 assert_eq!(all.symbols[0].count, 4);
+                // The monthly counts follow edits and deletions.
+                let first = repo::list(c, 100, 0)?
+                    .into_iter()
+                    .find(|e| e.excerpt == "돼지꿈")
+                    .unwrap();
+                repo::delete(c, first.id)?;
+                let snake = repo::list(c, 100, 0)?
+                    .into_iter()
+                    .find(|e| e.excerpt == "a snake again")
+                    .unwrap();
+                repo::update(
+                    c,
+                    snake.id,
+                    &EntryInput {
+                        night: Some("2026-03-03".into()),
+                        body: "a quiet lake".into(),
+                        ..Default::default()
+                    },
+                )?;
+                let after = insights(
+                    c,
+                    &Range {
+                        from: Some("2025-01-01".into()),
+                        to: Some("2026-12-31".into()),
+                    },
+                    "2026-04-16",
+                )?;
+                let count = |id: &str| after.symbols.iter().find(|s| s.id == id).map(|s| s.count);
+                assert_eq!(
+                    count("pig"),
+                    Some(1),
+                    "a deleted dream's symbols are no longer counted"
+                );
+                assert_eq!(
+                    count("snake"),
+                    Some(3),
+                    "an edited dream's old symbols neither"
+                );
+                assert_eq!(after.tags[0].tag, "뱀");
+                assert_eq!(after.tags[0].count, 2, "nor its tags");
                 assert!(insights(
                     c,
                     &Range {

@@ -113,6 +113,37 @@ pub fn migrations() -> Migrations<'static> {
         ) WITHOUT ROWID;
         CREATE INDEX entry_symbols_by_night ON entry_symbols (night, symbol);
         CREATE INDEX entry_symbols_by_symbol ON entry_symbols (symbol, night);
+
+        -- Dreams per symbol and per tag for each month, kept by triggers, so the insights over
+        -- years add up a few thousand rows instead of reading every entry's symbols.
+        CREATE TABLE symbol_months (
+            month  TEXT    NOT NULL,
+            symbol TEXT    NOT NULL,
+            n      INTEGER NOT NULL,
+            PRIMARY KEY (month, symbol)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER entry_symbols_ai AFTER INSERT ON entry_symbols BEGIN
+            INSERT INTO symbol_months (month, symbol, n) VALUES (substr(new.night, 1, 7), new.symbol, 1)
+                ON CONFLICT (month, symbol) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER entry_symbols_ad AFTER DELETE ON entry_symbols BEGIN
+            UPDATE symbol_months SET n = n - 1 WHERE month = substr(old.night, 1, 7) AND symbol = old.symbol;
+        END;
+        CREATE TABLE tag_months (
+            month TEXT    NOT NULL,
+            tag   TEXT    NOT NULL,
+            n     INTEGER NOT NULL,
+            PRIMARY KEY (month, tag)
+        ) WITHOUT ROWID;
+        INSERT INTO tag_months (month, tag, n)
+            SELECT substr(night, 1, 7), tag, count(*) FROM entry_tags GROUP BY 1, 2;
+        CREATE TRIGGER entry_tags_ai AFTER INSERT ON entry_tags BEGIN
+            INSERT INTO tag_months (month, tag, n) VALUES (substr(new.night, 1, 7), new.tag, 1)
+                ON CONFLICT (month, tag) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER entry_tags_ad AFTER DELETE ON entry_tags BEGIN
+            UPDATE tag_months SET n = n - 1 WHERE month = substr(old.night, 1, 7) AND tag = old.tag;
+        END;
         "#,
             |tx: &rusqlite::Transaction| {
                 let mut read = tx.prepare("SELECT id, night, title, body FROM entries")?;
