@@ -131,3 +131,31 @@ test('the model output is shown as text, never as markup', async () => {
     await s.quit();
   }
 });
+
+test('another reading in another style keeps both and leaves the default style alone', async () => {
+  const { server, s } = await setup('en_US.UTF-8');
+  try {
+    const { expected } = transcript('openai-en');
+    await s.useServer(server.url, 'transcript:openai-en:5');
+    await s.writeDream('A snake in the garden');
+    assert.equal(await s.prop('interpret-style', 'value'), 'traditional', 'the default style from Settings');
+    await s.click('interpret-run');
+    await s.waitFor(async () => (await state(s)) === 'done', { what: 'the first reading', timeout: 20000 });
+    await s.exec(`const e = document.querySelector('[data-testid="interpret-style"]'); e.value = 'psychological';
+      e.dispatchEvent(new Event('change', { bubbles: true })); return true;`);
+    await s.click('interpret-run');
+    await s.waitFor(async () => (await state(s)) === 'done' && server.requests.length === 2, { what: 'the second reading', timeout: 20000 });
+    assert.equal(await output(s), expected);
+    assert.match(server.requests[0].body.messages[0].content, /해몽/, 'the first asked for the traditional reading');
+    assert.match(server.requests[1].body.messages[0].content, /Jungian/, 'the second for the psychological one');
+    const styles = await s.waitFor(async () => {
+      const got = await s.exec('return [...document.querySelectorAll(\'[data-testid="interpret-history-item"]\')].map((i) => i.dataset.style)');
+      return got.length === 2 && got;
+    }, { what: 'both readings in the history' });
+    assert.deepEqual(styles, ['psychological', 'traditional'], 'both kept, newest first');
+    const settings = await s.exec('return window.__TAURI__.core.invoke("settings_get")');
+    assert.equal(settings.style, 'traditional', 'the default style in Settings is unchanged');
+  } finally {
+    await s.quit();
+  }
+});

@@ -140,7 +140,7 @@ export function createInsights({ initialRange = '12m', onRange, onFilter }) {
       const total = svg('text', { x: x + barW / 2, y: y - 3, class: 'axis value', 'text-anchor': 'middle' });
       total.textContent = formatNumber(lang, m.total);
       const label = svg('text', { x: x + barW / 2, y: chartH + 14, class: 'axis', 'text-anchor': 'middle' });
-      label.textContent = lang === 'ko' ? `${Number(m.month.slice(5))}월` : m.month.slice(5);
+      label.textContent = formatMonthShort(`${m.month}-01`, lang);
       const flags = svg('text', { x: x + barW / 2, y: chartH + 28, class: 'axis flags', 'text-anchor': 'middle' });
       flags.textContent = FLAGS.filter((f) => m[f]).map((f) => `${t(`flagIcon.${f}`)}${m[f]}`).join(' ');
       const ft = svg('title');

@@ -72,7 +72,9 @@ async function boot() {
     onFilter: filterBy,
   });
   setupResizer(ui);
-  panel = createInterpretPanel({ interpreter, ensureSaved: () => editor.ensureSaved(), openSettings: () => show('settings') });
+  panel = createInterpretPanel({
+    interpreter, ensureSaved: () => editor.ensureSaved(), openSettings: () => show('settings'), defaultStyle: settings.style,
+  });
   settingsView = createSettings(settings, info, presets);
 
   const q = (id) => document.querySelector(`[data-testid="${id}"]`);

@@ -223,7 +223,7 @@ export default {
   "entry.tagRemove": "Remove tag {tag}",
   "entry.flags": "Kind of dream",
   "entry.mood": "Mood",
-  "entry.moodNone": "Mood —",
+  "entry.moodNone": "—",
   "entry.sleep": "Sleep",
   "entry.sleepNone": "—",
   "sleep.1": "1 · poor",
@@ -261,4 +261,6 @@ export default {
   "interpret.historyMore": "Show older ({count})",
   "entry.tooManyTags": "At most {max} tags per dream.",
   "entry.tagTooLong": "A tag can be at most {max} characters.",
+  "interpret.styleLabel": "Style of this reading",
+  "interpret.styleHint": "Another reading in another style; the default stays as set in Settings.",
 };

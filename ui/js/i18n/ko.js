@@ -223,7 +223,7 @@ export default {
   "entry.tagRemove": "{tag} 태그 지우기",
   "entry.flags": "꿈의 종류",
   "entry.mood": "기분",
-  "entry.moodNone": "기분 —",
+  "entry.moodNone": "—",
   "entry.sleep": "잠",
   "entry.sleepNone": "—",
   "sleep.1": "1 · 나쁨",
@@ -261,4 +261,6 @@ export default {
   "interpret.historyMore": "이전 해몽 더 보기 ({count})",
   "entry.tooManyTags": "꿈 하나에 태그는 {max}개까지예요.",
   "entry.tagTooLong": "태그는 {max}자까지 쓸 수 있어요.",
+  "interpret.styleLabel": "이번 해몽의 방식",
+  "interpret.styleHint": "다른 방식으로 한 번 더 풀어 봐요. 기본 방식은 설정 그대로예요.",
 };

@@ -7,7 +7,7 @@ import { formatNight, formatTime, todayLocal } from '../dates.js';
 import { toast, toastError } from '../toast.js';
 import { createStreamView, ended } from './view.js';
 
-export function createInterpretPanel({ interpreter, ensureSaved, openSettings }) {
+export function createInterpretPanel({ interpreter, ensureSaved, openSettings, defaultStyle = 'traditional' }) {
   const q = (id) => document.querySelector(`[data-testid="${id}"]`);
   const els = {
     output: q('interpret-output'), status: q('interpret-status'), error: q('interpret-error'),
@@ -15,6 +15,9 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings })
     thinking: q('interpret-thinking'),
   };
   const history = q('interpret-history');
+  // "Another reading": the style of the next run, for this run only; Settings keep the default.
+  const style = q('interpret-style');
+  style.value = defaultStyle;
   const view = createStreamView(els, { openSettings, settingsTestId: 'interpret-open-settings' });
   const runs = new Map();
   let shown = null; // the entry id the panel shows
@@ -68,7 +71,7 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings })
     };
     runs.set(entry.id, run);
     render();
-    run.handle = interpreter.start({ entryId: entry.id }, {
+    run.handle = interpreter.start({ entryId: entry.id, style: style.value }, {
       onText(text) {
         run.firstTextAt ??= Date.now();
         if (run.thinkStart !== null) run.thinkEnd ??= Date.now();
@@ -114,6 +117,7 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings })
     d.className = 'history-item';
     d.dataset.testid = 'interpret-history-item';
     d.dataset.status = it.status;
+    d.dataset.style = it.style;
     d.dataset.interpretationId = it.id;
     const s = document.createElement('summary');
     s.textContent = [
