@@ -38,6 +38,7 @@ function show(view) {
 }
 
 async function boot() {
+  performance.mark('haemong:boot');
   const [settings, info, presets, interpreter, uiState] = await Promise.all([
     api.settingsGet().catch(() => ({ language: 'system', theme: 'system' })),
     api.appInfo(),
@@ -145,7 +146,8 @@ async function boot() {
     toast(t(`notice.${n.kind}`, n), { kind: 'error', ms: 30000 });
   }
   // Two frames: the list is painted and the window takes input.
-  requestAnimationFrame(() => requestAnimationFrame(() => api.appReady()));
+  performance.mark('haemong:listed');
+  requestAnimationFrame(() => requestAnimationFrame(() => { performance.mark('haemong:ready'); api.appReady(); }));
 }
 
 /** The line between the list and the editor: drag (or arrow keys) to resize; remembered. */
