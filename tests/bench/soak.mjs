@@ -3,7 +3,7 @@
 //   1. 200 short interpretations of one entry (16 deltas each): PSS after the 5th and the 200th,
 //      and again after a minute idle;
 //   2. 20 interpretations of 1,000 deltas each;
-//   3. 100 ad-hoc interpretations in the quick window;
+//   3. 200 ad-hoc interpretations in the quick window;
 //   4. opening an entry whose history holds 200 interpretations, 40 times: time to the rendered
 //      history, and PSS before and after;
 //   5. 1,000 searches typed into the 100,000-entry diary (a second app on a copy of it).
@@ -18,7 +18,7 @@ import { startSseServer, chunk } from '../e2e/sse-server.js';
 const [out, bigDiary] = process.argv.slice(2);
 const SHORT = Number(process.env.HAEMONG_SOAK_SHORT || 200);
 const LONG = Number(process.env.HAEMONG_SOAK_LONG || 20);
-const QUICK = Number(process.env.HAEMONG_SOAK_QUICK || 100);
+const QUICK = Number(process.env.HAEMONG_SOAK_QUICK || 200);
 const OPENS = Number(process.env.HAEMONG_SOAK_OPENS || 40);
 const SEARCHES = Number(process.env.HAEMONG_SOAK_SEARCHES || 1000);
 const IDLE_MS = Number(process.env.HAEMONG_SOAK_IDLE_MS || 60000);
