@@ -159,3 +159,23 @@ test('another reading in another style keeps both and leaves the default style a
     await s.quit();
   }
 });
+
+test('a long history shows a page of readings and the rest behind "Show older"', async () => {
+  const { server, s } = await setup('en_US.UTF-8');
+  try {
+    await s.useServer(server.url, 'cutoff:Short reading');
+    await s.writeDream('A dream read many times');
+    const items = () => s.exec('return document.querySelectorAll(\'[data-testid="interpret-history-item"]\').length');
+    for (let i = 1; i <= 22; i++) {
+      await s.click('interpret-run');
+      await s.waitFor(async () => server.requests.length === i && (await state(s)) === 'error', { what: `reading ${i}` });
+      await s.waitFor(async () => (await items()) === Math.min(i, 20), { what: `history item ${i}` });
+    }
+    assert.equal(await items(), 20, 'one page of the newest readings');
+    assert.match(await s.prop('interpret-history-more', 'textContent'), /\(2\)/, 'two more behind the button');
+    await s.click('interpret-history-more');
+    assert.equal(await items(), 22, 'all of them after "Show older"');
+  } finally {
+    await s.quit();
+  }
+});

@@ -118,6 +118,7 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings, d
     d.dataset.testid = 'interpret-history-item';
     d.dataset.status = it.status;
     d.dataset.style = it.style;
+    d.item = it; // drawn again from this when it goes back behind "Show older"
     d.dataset.interpretationId = it.id;
     const s = document.createElement('summary');
     s.textContent = [
@@ -213,6 +214,17 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings, d
     if (history.querySelector(`[data-interpretation-id="${it.id}"]`)) return;
     if (!history.firstChild) history.append(heading());
     history.firstChild.after(historyItem(it));
+    // Still a page at most: the oldest drawn reading goes back behind "Show older", so an entry
+    // interpreted again and again does not keep growing the page.
+    const drawn = history.querySelectorAll('.history-item');
+    if (drawn.length > PAGE) {
+      const last = drawn[drawn.length - 1];
+      older.unshift(last.item);
+      last.remove();
+      const more = history.querySelector('[data-testid="interpret-history-more"]');
+      if (more) more.textContent = t('interpret.historyMore', { count: older.length });
+      else history.append(moreButton());
+    }
   }
 
   els.run.addEventListener('click', start);
