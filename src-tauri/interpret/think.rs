@@ -80,8 +80,7 @@ impl Splitter {
                     }
                     if let Some(after) = t.strip_prefix(CLOSE) {
                         rest = after;
-                        self.state = State::AfterThink;
-                        self.closed = true;
+                        self.close();
                     } else if CLOSE.starts_with(t) {
                         self.held = t.to_string();
                         return out;
@@ -90,20 +89,15 @@ impl Splitter {
                         rest = t;
                     }
                 }
-                State::Think => match rest.find(CLOSE) {
-                    Some(i) => {
-                        push(&mut out, Part::Reasoning(rest[..i].to_string()));
-                        rest = &rest[i + CLOSE.len()..];
-                        self.state = State::AfterThink;
-                        self.closed = true;
+                State::Think => match split_close(rest) {
+                    Ok((before, after)) => {
+                        push(&mut out, Part::Reasoning(before.to_string()));
+                        rest = after;
+                        self.close();
                     }
-                    None => {
-                        let keep = partial_suffix(rest, CLOSE);
-                        push(
-                            &mut out,
-                            Part::Reasoning(rest[..rest.len() - keep].to_string()),
-                        );
-                        self.held = rest[rest.len() - keep..].to_string();
+                    Err((text, held)) => {
+                        push(&mut out, Part::Reasoning(text.to_string()));
+                        self.held = held.to_string();
                         return out;
                     }
                 },
@@ -119,26 +113,27 @@ impl Splitter {
                     push(&mut out, Part::Answer(rest.to_string()));
                     return out;
                 }
-                State::Answer => match rest.find(CLOSE) {
-                    Some(i) => {
+                State::Answer => match split_close(rest) {
+                    Ok((before, after)) => {
                         out.push(Part::AnswerWasReasoning);
-                        push(&mut out, Part::Reasoning(rest[..i].to_string()));
-                        rest = &rest[i + CLOSE.len()..];
-                        self.state = State::AfterThink;
-                        self.closed = true;
+                        push(&mut out, Part::Reasoning(before.to_string()));
+                        rest = after;
+                        self.close();
                     }
-                    None => {
-                        let keep = partial_suffix(rest, CLOSE);
-                        push(
-                            &mut out,
-                            Part::Answer(rest[..rest.len() - keep].to_string()),
-                        );
-                        self.held = rest[rest.len() - keep..].to_string();
+                    Err((text, held)) => {
+                        push(&mut out, Part::Answer(text.to_string()));
+                        self.held = held.to_string();
                         return out;
                     }
                 },
             }
         }
+    }
+
+    /// A `</think>` was read: the answer follows.
+    fn close(&mut self) {
+        self.state = State::AfterThink;
+        self.closed = true;
     }
 
     /// What was held back, at the end of the stream.
@@ -160,6 +155,15 @@ fn push(out: &mut Vec<Part>, part: Part) {
     match &part {
         Part::Answer(t) | Part::Reasoning(t) if t.is_empty() => {}
         _ => out.push(part),
+    }
+}
+
+/// `rest` split at its first `</think>`: `Ok((before, after))`; with none, `Err((text, held))`:
+/// all but a possible half tag at the end, which waits for the next piece.
+fn split_close(rest: &str) -> Result<(&str, &str), (&str, &str)> {
+    match rest.find(CLOSE) {
+        Some(i) => Ok((&rest[..i], &rest[i + CLOSE.len()..])),
+        None => Err(rest.split_at(rest.len() - partial_suffix(rest, CLOSE))),
     }
 }
 

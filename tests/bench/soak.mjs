@@ -9,10 +9,11 @@
 //   5. 1,000 searches typed into the 100,000-entry diary (a second app on a copy of it).
 // PSS per process kind (main, web, network) from /proc/PID/smaps_rollup, so a regression shows
 // where it happens. Runs under scripts/with-session.sh with HAEMONG_BIN = the release binary.
-import { writeFileSync, readFileSync, readdirSync, copyFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, readFileSync, copyFileSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startDriver, openApp } from '../e2e/harness.js';
+import { startDriver, openApp, appPid as pidOf } from '../e2e/harness.js';
+import { descendants } from './procs.mjs';
 import { startSseServer, chunk } from '../e2e/sse-server.js';
 
 const [out, bigDiary] = process.argv.slice(2);
@@ -42,27 +43,12 @@ async function onRequest(seen, res) {
   return true;
 }
 
-function appPid(home) {
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'haemong') continue;
-      if (readFileSync(`/proc/${pid}/environ`, 'utf8').includes(`XDG_DATA_HOME=${join(home, 'data')}\0`)) return Number(pid);
-    } catch { /* gone */ }
-  }
-  throw new Error('the app process was not found');
-}
 
-function descendants(pid) {
-  const parent = new Map();
-  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      parent.set(Number(p), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch { /* gone */ }
-  }
-  const all = [pid];
-  for (let i = 0; i < all.length; i++) for (const [c, pp] of parent) if (pp === all[i]) all.push(c);
-  return all;
+
+function appPid(home) {
+  const pid = pidOf(home);
+  if (!pid) throw new Error('the app process was not found');
+  return pid;
 }
 
 /** PSS in KiB by process kind: main (haemong), web (WebKitWebProcess), network, other. */

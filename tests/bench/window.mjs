@@ -2,9 +2,10 @@
 // idle memory (PSS of the app and its WebKit processes) against an empty Tauri 2 window, all
 // measured in one run on this machine. Runs under scripts/with-session.sh (Xvfb + D-Bus).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, copyFileSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, copyFileSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { descendants } from './procs.mjs';
 
 const [out, dbArg] = process.argv.slice(2);
 const APP = process.env.HAEMONG_BIN;
@@ -48,19 +49,6 @@ async function stop(child) {
   if (child.exitCode === null) child.kill('SIGKILL');
 }
 
-function descendants(pid) {
-  const all = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  const parent = new Map();
-  for (const p of all) {
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      parent.set(Number(p), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch { /* gone */ }
-  }
-  const out = [pid];
-  for (let i = 0; i < out.length; i++) for (const [c, pp] of parent) if (pp === out[i]) out.push(c);
-  return out;
-}
 
 function pssKb(pid) {
   let total = 0;

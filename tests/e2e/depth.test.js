@@ -4,9 +4,7 @@
 // a known set of dreams, in both languages; the UI remembers its filters and last entry.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startDriver, openApp, screenshot, sleep } from './harness.js';
+import { startDriver, openApp, screenshot, sleep, appPid } from './harness.js';
 
 const drivers = [];
 after(() => drivers.forEach((d) => d.stop()));
@@ -25,15 +23,6 @@ const select = (s, testid, value) => s.exec(`const e = document.querySelector('[
 /** Creates entries the way the UI's own calls do (fast set-up for the list and insights tests). */
 const create = (s, input) => s.exec('return window.__TAURI__.core.invoke("diary_create", { input: arguments[0] })', [input]);
 
-function appPid(home) {
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      if (readFileSync(join('/proc', pid, 'comm'), 'utf8').trim() !== 'haemong') continue;
-      if (readFileSync(join('/proc', pid, 'environ'), 'utf8').includes(`XDG_DATA_HOME=${join(home, 'data')}\0`)) return Number(pid);
-    } catch { /* gone */ }
-  }
-  return null;
-}
 
 test('tags, flags, mood and sleep are set by hand, autosaved, and survive a restart and a kill -9', async () => {
   const driver = await startDriver({ lang: 'ko_KR.UTF-8' });

@@ -1,7 +1,7 @@
 // A small WebDriver client for the real Haemong window: tauri-driver in front of WebKitWebDriver,
 // one driver per test file with its own data and config folders, so runs never share a diary.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -149,6 +149,17 @@ export class Session {
       await sleep(100);
     }
   }
+}
+
+/** The pid of the Haemong process whose data folder is under `home` (a driver's), or null. */
+export function appPid(home) {
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (readFileSync(join('/proc', pid, 'comm'), 'utf8').trim() !== 'haemong') continue;
+      if (readFileSync(join('/proc', pid, 'environ'), 'utf8').includes(`XDG_DATA_HOME=${join(home, 'data')}\0`)) return Number(pid);
+    } catch { /* gone, or not ours */ }
+  }
+  return null;
 }
 
 /** A picture of the whole X screen (WebKitWebDriver's own screenshot hangs under Xvfb). */

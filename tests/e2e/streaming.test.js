@@ -4,10 +4,8 @@
 // partial answer across a restart.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { startDriver, openApp, screenshot, sleep } from './harness.js';
+import { startDriver, openApp, screenshot, sleep, appPid } from './harness.js';
 import { appRig, transcript, startSseServer, REASONING, ANSWER } from './sse-server.js';
 
 const rig = appRig();
@@ -106,18 +104,6 @@ test('a second Ctrl+Enter mid-stream leaves one byte-exact answer and one histor
   }
 });
 
-/** The pid of the Haemong process whose data folder is under `home`. */
-function appPid(home) {
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const comm = readFileSync(join('/proc', pid, 'comm'), 'utf8').trim();
-      if (comm !== 'haemong') continue;
-      const env = readFileSync(join('/proc', pid, 'environ'), 'utf8');
-      if (env.includes(`XDG_DATA_HOME=${join(home, 'data')}\0`)) return Number(pid);
-    } catch { /* gone, or not ours */ }
-  }
-  return null;
-}
 
 for (const how of ['Ctrl+Q', 'SIGTERM']) {
   test(`quitting mid-stream with ${how} keeps the partial answer across a restart`, async () => {

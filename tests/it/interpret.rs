@@ -411,12 +411,12 @@ fn server_errors_are_retried_twice_then_reported() {
     assert_eq!(r.server.requests().len(), 3, "at most two retries");
 }
 
-#[test]
-fn rate_limits_honour_retry_after() {
+/// A first answer of `status` with the header `name: value`, then a good stream: asserts the retry
+/// brought the answer and returns how long the client waited between the two requests.
+fn wait_before_retry(status: u16, name: &str, value: &str) -> Duration {
     let r = rig(
         vec![
-            Reply::json(429, r#"{"error":{"code":"rate_limit_exceeded"}}"#)
-                .header("retry-after", "1"),
+            Reply::json(status, r#"{"error":{"code":"rate_limit_exceeded"}}"#).header(name, value),
             Reply::stream(by_event(&sse(&["기다린 답"], Some("stop"), true))),
         ],
         0,
@@ -424,10 +424,16 @@ fn rate_limits_honour_retry_after() {
     let (text, end, _) = r.run(json!({ "content": "꿈" }));
     assert_eq!(
         (text.as_str(), end.as_str()),
-        ("기다린 답", "interpret:done")
+        ("기다린 답", "interpret:done"),
+        "the retry brought the answer"
     );
     let seen = r.server.requests();
-    let gap = seen[1].at.duration_since(seen[0].at);
+    seen[1].at.duration_since(seen[0].at)
+}
+
+#[test]
+fn rate_limits_honour_retry_after() {
+    let gap = wait_before_retry(429, "retry-after", "1");
     assert!(
         gap >= Duration::from_millis(950),
         "waited {gap:?}, Retry-After said 1 s"
@@ -902,21 +908,7 @@ fn retry_after_as_an_http_date_is_honoured() {
     let at = (chrono::Utc::now() + chrono::Duration::seconds(2))
         .format("%a, %d %b %Y %H:%M:%S GMT")
         .to_string();
-    let r = rig(
-        vec![
-            Reply::json(429, r#"{"error":{"code":"rate_limit_exceeded"}}"#)
-                .header("retry-after", &at),
-            Reply::stream(by_event(&sse(&["기다린 답"], Some("stop"), true))),
-        ],
-        0,
-    );
-    let (text, end, _) = r.run(json!({ "content": "꿈" }));
-    assert_eq!(
-        (text.as_str(), end.as_str()),
-        ("기다린 답", "interpret:done")
-    );
-    let seen = r.server.requests();
-    let gap = seen[1].at.duration_since(seen[0].at);
+    let gap = wait_before_retry(429, "retry-after", &at);
     assert!(
         gap >= Duration::from_millis(900),
         "waited until the date ({gap:?})"
@@ -929,17 +921,7 @@ fn retry_after_as_an_http_date_is_honoured() {
 
 #[test]
 fn retry_after_ms_is_honoured() {
-    let r = rig(
-        vec![
-            Reply::json(503, "{}").header("retry-after-ms", "700"),
-            Reply::stream(by_event(&sse(&["ok"], Some("stop"), true))),
-        ],
-        0,
-    );
-    let (_, end, _) = r.run(json!({ "content": "꿈" }));
-    assert_eq!(end, "interpret:done");
-    let seen = r.server.requests();
-    let gap = seen[1].at.duration_since(seen[0].at);
+    let gap = wait_before_retry(503, "retry-after-ms", "700");
     assert!(
         gap >= Duration::from_millis(650) && gap < Duration::from_secs(3),
         "{gap:?}"

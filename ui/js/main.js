@@ -134,12 +134,13 @@ async function boot() {
   });
 
   editor.start();
-  if (restore.query) await list.setQuery(restore.query);
+  // The saved search and filters, listed in one query.
+  if (restore.query) list.setQuery(restore.query);
   await list.setFilter(filters.get());
   // The dream that was open last time, when it still exists; otherwise a new page to write on.
   if (restore.lastEntry) {
     const last = await api.diaryGet(restore.lastEntry).catch(() => null);
-    if (last) await editor.open(last.id);
+    if (last) await editor.open(last.id, last);
   }
   if (restore.view && restore.view !== 'diary') show(restore.view);
   for (const n of await api.appNotices()) {

@@ -114,11 +114,12 @@ export function createEditor({ list, onEntry = () => {}, onSymbolFilter = () => 
       fill(null);
       body.focus();
     },
-    async open(entryId) {
+    /** Opens `entryId`; `entry` when the caller already holds it (no second read). */
+    async open(entryId, entry = null) {
       if (entryId === id) return;
       if (!(await leave())) return;
       try {
-        fill(await api.diaryGet(entryId));
+        fill(entry ?? await api.diaryGet(entryId));
       } catch (err) {
         toastError(tError(err));
         await list.refresh();

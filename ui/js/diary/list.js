@@ -101,10 +101,10 @@ export function createList({ onOpen, onQuery = () => {} }) {
       filter = f;
       return refresh();
     },
+    /** Puts `text` in the search field; the next refresh (or `setFilter`) searches it. */
     setQuery(text) {
       search.value = text;
       query = text.trim();
-      return refresh();
     },
     select(id) {
       selectedId = id;
