@@ -1,6 +1,7 @@
 //! Haemong's app: wires the Tauri-free cores (diary, settings) to the window through thin commands.
 
 pub mod app;
+pub mod db;
 pub mod diary;
 pub mod error;
 pub mod events;

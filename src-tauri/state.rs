@@ -5,14 +5,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use crate::app::Notice;
-use crate::diary::Diary;
+use crate::db::Database;
 use crate::interpret::Interpreter;
 use crate::secrets::Secrets;
 use crate::settings::SettingsStore;
 use crate::tray::ShortcutStatus;
 
 pub struct AppState {
-    pub diary: Diary,
+    pub db: Database,
     pub settings: Arc<SettingsStore>,
     pub secrets: Secrets,
     pub interpreter: Interpreter,
@@ -57,14 +57,14 @@ impl AppState {
     /// `init` with another key store (tests that must not touch the user's keychain).
     pub fn with_secrets(paths: Paths, secrets: Secrets) -> AppState {
         let mut notices = Vec::new();
-        let diary = match Diary::open(&paths.diary_file) {
+        let db = match Database::open(&paths.diary_file) {
             Ok(opened) => {
                 if let Some(p) = opened.moved_aside {
                     notices.push(Notice::DiaryRecovered {
                         moved_to: p.display().to_string(),
                     });
                 }
-                opened.diary
+                opened.db
             }
             Err(e) => {
                 log::error!("diary could not be opened: {e}");
@@ -72,7 +72,7 @@ impl AppState {
                     path: paths.diary_file.display().to_string(),
                     reason: e.to_string(),
                 });
-                Diary::open_in_memory().expect("an in-memory SQLite database always opens")
+                Database::open_in_memory().expect("an in-memory SQLite database always opens")
             }
         };
         let settings = match SettingsStore::load(&paths.settings_file) {
@@ -92,11 +92,10 @@ impl AppState {
                 SettingsStore::in_memory(&paths.settings_file)
             }
         };
-        let interpreter =
-            Interpreter::new(diary.clone()).expect("the HTTP client builds with rustls");
+        let interpreter = Interpreter::new(db.clone()).expect("the HTTP client builds with rustls");
         let shortcut = Mutex::new(ShortcutStatus::new("unsupported", &settings.get().shortcut));
         AppState {
-            diary,
+            db,
             interpreter,
             mailbox: Arc::default(),
             shortcut,

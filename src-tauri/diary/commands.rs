@@ -1,33 +1,34 @@
-//! Thin async commands over the diary core; SQLite runs on the blocking pool (see `Diary::call`).
+//! Thin async commands over the diary core; SQLite runs on the blocking pool (see `Database::call`).
 
 use tauri::{AppHandle, Emitter, Runtime, State};
 
 use super::insights::{self, Insights, Range};
-use super::repo::TagCount;
-use super::search::Filter;
-use super::{repo, Entry, EntryInput, EntrySummary};
+use super::search::{self, Filter};
+use super::{Entry, EntryInput, EntrySummary};
+use crate::db::entries as repo;
+use crate::db::entry_tags::{self, TagCount};
 use crate::error::Result;
 use crate::events::{EntryChanged, DIARY_CHANGED};
 use crate::state::AppState;
 
 #[tauri::command]
 pub async fn diary_create(state: State<'_, AppState>, input: EntryInput) -> Result<Entry> {
-    state.diary.call(move |c| repo::create(c, &input)).await
+    state.db.call(move |c| repo::create(c, &input)).await
 }
 
 #[tauri::command]
 pub async fn diary_update(state: State<'_, AppState>, id: i64, input: EntryInput) -> Result<Entry> {
-    state.diary.call(move |c| repo::update(c, id, &input)).await
+    state.db.call(move |c| repo::update(c, id, &input)).await
 }
 
 #[tauri::command]
 pub async fn diary_delete(state: State<'_, AppState>, id: i64) -> Result<()> {
-    state.diary.call(move |c| repo::delete(c, id)).await
+    state.db.call(move |c| repo::delete(c, id)).await
 }
 
 #[tauri::command]
 pub async fn diary_get(state: State<'_, AppState>, id: i64) -> Result<Entry> {
-    state.diary.call(move |c| repo::get(c, id)).await
+    state.db.call(move |c| repo::get(c, id)).await
 }
 
 #[tauri::command]
@@ -37,10 +38,7 @@ pub async fn diary_list(
     offset: Option<u32>,
 ) -> Result<Vec<EntrySummary>> {
     let (limit, offset) = (limit.unwrap_or(100), offset.unwrap_or(0));
-    state
-        .diary
-        .call(move |c| repo::list(c, limit, offset))
-        .await
+    state.db.call(move |c| repo::list(c, limit, offset)).await
 }
 
 /// Entries matching `query` (any part of a word, or the start of a tag) and `filter` (tag, flag,
@@ -54,10 +52,7 @@ pub async fn diary_search(
     offset: Option<u32>,
 ) -> Result<Vec<EntrySummary>> {
     let page = (limit.unwrap_or(100), offset.unwrap_or(0));
-    state
-        .diary
-        .search_latest(query, filter.unwrap_or_default(), page)
-        .await
+    search::latest(&state.db, query, filter.unwrap_or_default(), page).await
 }
 
 /// The insights view: heatmap, streaks, months by flag and mood, top symbols and tags of a range.
@@ -66,7 +61,7 @@ pub async fn diary_insights(state: State<'_, AppState>, range: Option<Range>) ->
     let range = range.unwrap_or_default();
     let today = super::today_local();
     state
-        .diary
+        .db
         .call(move |c| insights::insights(c, &range, &today))
         .await
 }
@@ -74,7 +69,7 @@ pub async fn diary_insights(state: State<'_, AppState>, range: Option<Range>) ->
 /// Every tag in use, most used first (suggestions and the tag filter).
 #[tauri::command]
 pub async fn diary_tags(state: State<'_, AppState>) -> Result<Vec<TagCount>> {
-    state.diary.call(|c| repo::all_tags(c)).await
+    state.db.call(|c| entry_tags::all_tags(c)).await
 }
 
 /// Files a dream from the quick window as a new entry, with its interpretation when given, and tells
@@ -87,8 +82,8 @@ pub async fn diary_file_quick<R: Runtime>(
     interpretation_id: Option<i64>,
 ) -> Result<Entry> {
     let entry = state
-        .diary
-        .call(move |c| crate::interpret::store::file_into_diary(c, &input, interpretation_id))
+        .db
+        .call(move |c| crate::db::file_into_diary(c, &input, interpretation_id))
         .await?;
     let _ = app.emit(DIARY_CHANGED, EntryChanged { entry_id: entry.id });
     Ok(entry)

@@ -316,7 +316,8 @@ pub fn streaks(nights: &[NaiveDate], today: NaiveDate) -> Streak {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diary::{repo, Diary, EntryInput, Flags};
+    use crate::db::{entries as repo, Database};
+    use crate::diary::{EntryInput, Flags};
 
     fn d(s: &str) -> NaiveDate {
         date(s).unwrap()
@@ -381,7 +382,7 @@ mod tests {
 
     #[test]
     fn a_known_set_of_dreams_is_counted_right() {
-        let diary = Diary::open_in_memory().unwrap();
+        let diary = Database::open_in_memory().unwrap();
         diary
             .call_blocking(|c| {
                 let add =

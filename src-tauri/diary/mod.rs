@@ -1,18 +1,11 @@
-//! The dream diary's core: entry types and the SQLite-backed service. No tauri here, so every rule
-//! is tested without a window.
+//! The dream diary's core: entry types, their rules, search and insights; its tables are written
+//! through `crate::db`. No tauri here, so every rule is tested without a window.
 
 pub mod commands;
 pub mod details;
 pub mod insights;
-pub mod migrations;
-pub mod repo;
 pub mod search;
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-
-use rusqlite::{Connection, ErrorCode, OpenFlags};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -151,205 +144,11 @@ pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-/// The diary database. Cheap to clone; SQLite work runs on tokio's blocking pool, never on the
-/// caller's (UI) thread, and the lock is never held across an `.await`.
-#[derive(Clone)]
-pub struct Diary {
-    conn: Arc<Mutex<Connection>>,
-    search: Arc<Searcher>,
-    path: Option<PathBuf>,
-}
-
-/// Search-as-you-type has its own read connection: a slow scan for a rare short term never holds
-/// up an autosave, and a newer query interrupts the one it replaces instead of queueing behind it.
-struct Searcher {
-    conn: Arc<Mutex<Connection>>,
-    /// None when the search shares the writer's connection (in memory): never interrupt a write.
-    interrupt: Option<rusqlite::InterruptHandle>,
-    generation: AtomicU64,
-}
-
-impl Searcher {
-    fn new(conn: Arc<Mutex<Connection>>, own: bool) -> Result<Searcher> {
-        let interrupt = if own {
-            Some(lock(&conn)?.get_interrupt_handle())
-        } else {
-            None
-        };
-        Ok(Searcher {
-            conn,
-            interrupt,
-            generation: AtomicU64::new(0),
-        })
-    }
-}
-
-/// What happened when the diary was opened.
-#[derive(Debug)]
-pub struct Opened {
-    pub diary: Diary,
-    /// Set when the file at the diary's path could not be used and was moved here instead.
-    pub moved_aside: Option<PathBuf>,
-}
-
-impl Diary {
-    /// Opens (or creates) the diary at `path`. A file that is not a usable SQLite database is moved
-    /// aside, never deleted, and a fresh diary is started in its place.
-    pub fn open(path: &Path) -> Result<Opened> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        match Self::open_existing(path) {
-            Ok(diary) => Ok(Opened {
-                diary,
-                moved_aside: None,
-            }),
-            Err(e) if is_unusable_file(&e) => {
-                log::warn!("diary file unusable ({}); moving it aside", e.kind());
-                let aside = crate::fsutil::move_aside(path)?;
-                let diary = Self::open_existing(path)?;
-                Ok(Opened {
-                    diary,
-                    moved_aside: Some(aside),
-                })
-            }
-            Err(e) => Err(e),
-        }
-    }
-
-    fn open_existing(path: &Path) -> Result<Diary> {
-        let mut conn = Connection::open(path)?;
-        configure(&mut conn)?;
-        // Opened after the writer has set up WAL and the schema, so it only ever reads.
-        let reader = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        reader.busy_timeout(std::time::Duration::from_secs(5))?;
-        Ok(Diary {
-            conn: Arc::new(Mutex::new(conn)),
-            search: Arc::new(Searcher::new(Arc::new(Mutex::new(reader)), true)?),
-            path: Some(path.to_path_buf()),
-        })
-    }
-
-    /// A diary that lives only in memory; for tests and benchmarks.
-    pub fn open_in_memory() -> Result<Diary> {
-        let mut conn = Connection::open_in_memory()?;
-        configure(&mut conn)?;
-        let conn = Arc::new(Mutex::new(conn));
-        Ok(Diary {
-            search: Arc::new(Searcher::new(conn.clone(), false)?),
-            conn,
-            path: None,
-        })
-    }
-
-    pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
-    }
-
-    /// Runs `f` with the connection on the blocking pool.
-    pub async fn call<T, F>(&self, f: F) -> Result<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
-    {
-        let conn = self.conn.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut guard = lock(&conn)?;
-            f(&mut guard)
-        })
-        .await
-        .map_err(|e| Error::Internal(format!("diary task failed: {e}")))?
-    }
-
-    /// The newest search wins: an older one still running is interrupted and answers
-    /// `Error::Superseded`, as does one that was still waiting when a newer one arrived.
-    pub async fn search_latest(
-        &self,
-        query: String,
-        filter: search::Filter,
-        (limit, offset): (u32, u32),
-    ) -> Result<Vec<EntrySummary>> {
-        let searcher = self.search.clone();
-        let mine = searcher.generation.fetch_add(1, Ordering::SeqCst) + 1;
-        if let Some(h) = &searcher.interrupt {
-            h.interrupt();
-        }
-        tokio::task::spawn_blocking(move || {
-            let mut conn = lock(&searcher.conn)?;
-            if searcher.generation.load(Ordering::SeqCst) != mine {
-                return Err(Error::Superseded);
-            }
-            search::search_page(&mut conn, &query, &filter, limit, offset).map_err(|e| match e {
-                Error::Database(ref d)
-                    if d.sqlite_error_code() == Some(ErrorCode::OperationInterrupted) =>
-                {
-                    Error::Superseded
-                }
-                other => other,
-            })
-        })
-        .await
-        .map_err(|e| Error::Internal(format!("search task failed: {e}")))?
-    }
-
-    /// Runs `f` with the connection on the current thread; for tests, benchmarks and start-up.
-    pub fn call_blocking<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
-        let mut guard = lock(&self.conn)?;
-        f(&mut guard)
-    }
-}
-
-/// The connection, or an error if a thread panicked while holding it.
-fn lock(conn: &Mutex<Connection>) -> Result<std::sync::MutexGuard<'_, Connection>> {
-    conn.lock()
-        .map_err(|_| Error::Internal("diary lock poisoned".into()))
-}
-
-impl std::fmt::Debug for Diary {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Diary").field("path", &self.path).finish()
-    }
-}
-
-/// Durability first: WAL with `synchronous=FULL` means an acknowledged save survives a crash or a
-/// power cut; `busy_timeout` rides out a checkpoint or a second reader instead of failing at once.
-fn configure(conn: &mut Connection) -> Result<()> {
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
-    if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
-        log::warn!("journal_mode is {mode}, not WAL");
-    }
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    migrations::migrations().to_latest(conn)?;
-    // Touch the data so a file with a valid header but broken pages is caught now, not mid-typing.
-    conn.query_row(
-        "SELECT count(*) FROM (SELECT id FROM entries LIMIT 1)",
-        [],
-        |_| Ok(()),
-    )?;
-    Ok(())
-}
-
-/// Errors that mean "this file is not a diary we can use", as opposed to "someone else holds it".
-fn is_unusable_file(e: &Error) -> bool {
-    let sqlite = match e {
-        Error::Database(e) => e,
-        Error::Migration(rusqlite_migration::Error::RusqliteError { err, .. }) => err,
-        _ => return false,
-    };
-    matches!(
-        sqlite.sqlite_error_code(),
-        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt | ErrorCode::CannotOpen)
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::{entries as repo, Database};
+    use std::path::Path;
 
     #[test]
     fn empty_input_is_refused() {
@@ -385,8 +184,8 @@ mod tests {
         }
     }
 
-    fn big_diary(dir: &Path, entries: usize) -> Diary {
-        let diary = Diary::open(&dir.join("diary.sqlite3")).unwrap().diary;
+    fn big_diary(dir: &Path, entries: usize) -> Database {
+        let diary = Database::open(&dir.join("diary.sqlite3")).unwrap().db;
         diary
             .call_blocking(|c| {
                 let tx = c.transaction()?;
@@ -413,13 +212,11 @@ mod tests {
         let slow = {
             let d = diary.clone();
             tokio::spawn(async move {
-                d.search_latest("1 3 5 7 9".into(), Default::default(), (50, 0))
-                    .await
+                search::latest(&d, "1 3 5 7 9".into(), Default::default(), (50, 0)).await
             })
         };
         tokio::time::sleep(std::time::Duration::from_millis(15)).await;
-        let newest = diary
-            .search_latest("복도".into(), Default::default(), (5, 0))
+        let newest = search::latest(&diary, "복도".into(), Default::default(), (5, 0))
             .await
             .unwrap();
         assert_eq!(newest.len(), 5, "the newest search answers");
@@ -448,8 +245,7 @@ mod tests {
             .await
             .unwrap()
             .id;
-        let found = diary
-            .search_latest("무지개".into(), Default::default(), (10, 0))
+        let found = search::latest(&diary, "무지개".into(), Default::default(), (10, 0))
             .await
             .unwrap();
         assert_eq!(

@@ -13,8 +13,9 @@ use rusqlite::Connection;
 use serde::Deserialize;
 
 use super::details::normalize_tag;
-use super::repo::{summary_columns, summary_from_row, MAX_PAGE};
 use super::{EntrySummary, Flag, Mood};
+use crate::db::entries::{summary_columns, summary_from_row, MAX_PAGE};
+use crate::db::Database;
 use crate::error::Result;
 
 /// More terms than this are ignored: nobody types them, and each costs a scan.
@@ -97,6 +98,18 @@ pub fn search(
 }
 
 /// `search`, from the `offset`-th match on (the list's "show older").
+/// The page of entries matching `query` and `filter`, on the read connection: the newest search
+/// wins and the one it replaces answers `Error::Superseded` (see `Database::read_latest`).
+pub async fn latest(
+    db: &Database,
+    query: String,
+    filter: Filter,
+    (limit, offset): (u32, u32),
+) -> Result<Vec<EntrySummary>> {
+    db.read_latest(move |c| search_page(c, &query, &filter, limit, offset))
+        .await
+}
+
 pub fn search_page(
     conn: &mut Connection,
     query: &str,
@@ -106,7 +119,7 @@ pub fn search_page(
 ) -> Result<Vec<EntrySummary>> {
     let terms: Vec<&str> = query.split_whitespace().take(MAX_TERMS).collect();
     if terms.is_empty() && filter.is_empty() {
-        return super::repo::list(conn, limit, offset);
+        return crate::db::entries::list(conn, limit, offset);
     }
     let limit = limit.min(MAX_PAGE);
     // A common term is found fastest by walking the newest entries and stopping at a full page;
@@ -269,10 +282,11 @@ fn escape_like(term: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diary::{repo, Diary, EntryInput};
+    use crate::db::{entries as repo, Database};
+    use crate::diary::EntryInput;
 
-    fn seeded() -> (Diary, Vec<i64>) {
-        let d = Diary::open_in_memory().unwrap();
+    fn seeded() -> (Database, Vec<i64>) {
+        let d = Database::open_in_memory().unwrap();
         let ids = d
             .call_blocking(|c| {
                 let mut ids = vec![];
@@ -311,7 +325,7 @@ mod tests {
         (d, ids)
     }
 
-    fn find(d: &Diary, q: &str) -> Vec<i64> {
+    fn find(d: &Database, q: &str) -> Vec<i64> {
         d.call_blocking(|c| search(c, q, &Filter::default(), 50))
             .unwrap()
             .into_iter()
@@ -376,7 +390,7 @@ mod tests {
 
     #[test]
     fn the_newest_page_is_the_same_whether_probed_or_indexed() {
-        let d = Diary::open_in_memory().unwrap();
+        let d = Database::open_in_memory().unwrap();
         let mut expected = d
             .call_blocking(|c| {
                 let mut matching = vec![];
@@ -426,7 +440,7 @@ mod tests {
 
     #[test]
     fn non_ascii_case_is_folded_like_the_index_does() {
-        let d = Diary::open_in_memory().unwrap();
+        let d = Database::open_in_memory().unwrap();
         let id = d
             .call_blocking(|c| {
                 repo::create(
@@ -481,7 +495,7 @@ mod tests {
     #[test]
     fn filters_combine_with_each_other_and_with_the_text() {
         use crate::diary::{Flags, Mood};
-        let d = Diary::open_in_memory().unwrap();
+        let d = Database::open_in_memory().unwrap();
         let ids = d
             .call_blocking(|c| {
                 let mut ids = vec![];
@@ -628,7 +642,7 @@ mod tests {
 
     #[test]
     fn a_common_short_term_is_left_to_the_scan() {
-        let d = Diary::open_in_memory().unwrap();
+        let d = Database::open_in_memory().unwrap();
         d.call_blocking(|c| {
             for i in 0..100 {
                 repo::create(

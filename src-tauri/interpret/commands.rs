@@ -5,8 +5,8 @@ use std::sync::Arc;
 use tauri::{Emitter, EventTarget, Runtime, State, WebviewWindow};
 
 use super::mailbox::Posted;
-use super::store::Interpretation;
 use super::{CheckOk, StartRequest, Started};
+use crate::db::interpretations::Interpretation;
 use crate::error::Result;
 use crate::events::{Doorbell, InterpretEvent};
 use crate::settings::Provider;

@@ -8,7 +8,6 @@ pub mod mailbox;
 pub mod prompt;
 pub mod runner;
 pub mod service;
-pub mod store;
 pub mod think;
 
 use crate::error::{Error, Result};

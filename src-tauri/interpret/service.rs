@@ -13,8 +13,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::prompt;
 use super::runner::{self, Limits, Outcome, Piece, ANSWER_TOO_LONG};
-use super::store::{self, NewInterpretation, Status};
-use crate::diary::{now_ms, repo, Diary};
+use crate::db::interpretations::{self as store, NewInterpretation, Status};
+use crate::db::{entries as repo, Database};
+use crate::diary::now_ms;
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::{Delta, Done, InterpretEvent, Reasoning, Stopped};
 use crate::secrets::Secrets;
@@ -55,7 +56,7 @@ struct Run {
 }
 
 pub struct Interpreter {
-    diary: Diary,
+    db: Database,
     client: reqwest::Client,
     running: Arc<Mutex<HashMap<u64, Run>>>,
     /// Woken each time a run has saved its row and left `running` (for `shutdown`).
@@ -66,10 +67,10 @@ pub struct Interpreter {
 }
 
 impl Interpreter {
-    pub fn new(diary: Diary) -> Result<Interpreter> {
+    pub fn new(db: Database) -> Result<Interpreter> {
         // No total time-out: a healthy stream may take minutes. The runner times each wait instead.
         Ok(Interpreter {
-            diary,
+            db,
             client: super::client::http_client(None)?,
             running: Arc::default(),
             finished: Arc::default(),
@@ -94,7 +95,7 @@ impl Interpreter {
             (None, None) => return Err(Error::InvalidTarget("neither")),
             (Some(id), None) => {
                 self.refuse_if_running(id)?;
-                let entry = self.diary.call(move |c| repo::get(c, id)).await?;
+                let entry = self.db.call(move |c| repo::get(c, id)).await?;
                 (
                     Some(id),
                     prompt::dream_message(&entry.title, &entry.body),
@@ -177,9 +178,9 @@ impl Interpreter {
             started_at: now_ms(),
             finished_at: 0,
         };
-        let (client, diary, running, finished) = (
+        let (client, db, running, finished) = (
             self.client.clone(),
-            self.diary.clone(),
+            self.db.clone(),
             self.running.clone(),
             self.finished.clone(),
         );
@@ -206,7 +207,7 @@ impl Interpreter {
             }
             let (row, event) = record.conclude(outcome);
             let saved = match row {
-                Some(row) => match diary.call(move |c| store::insert(c, &row)).await {
+                Some(row) => match db.call(move |c| store::insert(c, &row)).await {
                     Ok(id) => id,
                     Err(e) => {
                         log::error!("interpretation {request_id} not saved: {}", e.kind());
@@ -283,25 +284,23 @@ impl Interpreter {
     }
 
     pub async fn history(&self, entry_id: i64) -> Result<Vec<store::Interpretation>> {
-        self.diary
-            .call(move |c| store::for_entry(c, entry_id))
-            .await
+        self.db.call(move |c| store::for_entry(c, entry_id)).await
     }
 
     /// The quick window's interpretations not filed into the diary, newest first.
     pub async fn adhoc(&self) -> Result<Vec<store::Interpretation>> {
-        self.diary.call(|c| store::adhoc(c, 500)).await
+        self.db.call(|c| store::adhoc(c, 500)).await
     }
 
     pub async fn get(&self, id: i64) -> Result<store::Interpretation> {
-        self.diary
+        self.db
             .call(move |c| store::get(c, id))
             .await?
             .ok_or(Error::InterpretationNotFound(id))
     }
 
     pub async fn delete(&self, id: i64) -> Result<()> {
-        match self.diary.call(move |c| store::delete(c, id)).await? {
+        match self.db.call(move |c| store::delete(c, id)).await? {
             true => Ok(()),
             false => Err(Error::InterpretationNotFound(id)),
         }

@@ -7,9 +7,10 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use haemong_lib::db::{entries as repo, Database};
 use haemong_lib::diary::insights::{insights, Range};
 use haemong_lib::diary::search::Filter;
-use haemong_lib::diary::{repo, search, Diary, EntryInput, Flag, Flags, Mood};
+use haemong_lib::diary::{search, EntryInput, Flag, Flags, Mood};
 
 const ENTRIES: usize = 100_000;
 const RUNS: usize = 41;
@@ -173,7 +174,7 @@ fn main() {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
 
-    let diary = Diary::open(&db).unwrap().diary;
+    let diary = Database::open(&db).unwrap().db;
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let t = Instant::now();
     let mut total_chars = 0usize;

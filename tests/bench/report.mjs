@@ -30,7 +30,7 @@ lines.push('The entries are written through the app\'s own save path (`repo::cre
   + 'rare or absent 1–2 character terms through the trigram index\'s vocabulary (every character of a column starts an indexed trigram, '
   + 'so the trigrams that begin with the term name the entries holding it). '
   + 'Search runs on a read connection of its own on the blocking pool, so it never holds up an autosave or the UI thread, '
-  + 'and the next keystroke interrupts it (`Diary::search_latest`) instead of queueing behind it. '
+  + 'and the next keystroke interrupts it (`Database::read_latest`) instead of queueing behind it. '
   + 'Filters walk partial indexes in the list\'s order (flags, mood) or the tag and symbol tables; the insights view is SQL aggregates over indexed columns.');
 lines.push('');
 lines.push('## Window', '');

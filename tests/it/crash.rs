@@ -7,7 +7,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use haemong_lib::diary::{repo, Diary, EntryInput};
+use haemong_lib::db::{entries as repo, Database};
+use haemong_lib::diary::EntryInput;
 
 const CHILD_ENV: &str = "HAEMONG_CRASH_CHILD_DB";
 
@@ -151,9 +152,9 @@ fn crash_child_writer() {
     let Some(db) = std::env::var_os(CHILD_ENV) else {
         return;
     };
-    let diary = Diary::open(Path::new(&db))
+    let diary = Database::open(Path::new(&db))
         .expect("child opens the diary")
-        .diary;
+        .db;
     let start: u64 = std::env::var("HAEMONG_CRASH_START")
         .unwrap()
         .parse()
@@ -199,13 +200,13 @@ fn acknowledged_entries_survive_sigkill() {
         }
 
         let diary =
-            Diary::open(&db).unwrap_or_else(|e| panic!("cycle {cycle}: diary reopens: {e}"));
+            Database::open(&db).unwrap_or_else(|e| panic!("cycle {cycle}: diary reopens: {e}"));
         assert!(
             diary.moved_aside.is_none(),
             "cycle {cycle}: the diary was never judged corrupt"
         );
         diary
-            .diary
+            .db
             .call_blocking(|c| {
                 assert_sound(c, &acked, cycle);
                 Ok(())
@@ -236,7 +237,7 @@ fn crash_child_streamer() {
         return;
     };
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let diary = Diary::open(Path::new(&db)).expect("child opens").diary;
+    let diary = Database::open(Path::new(&db)).expect("child opens").db;
     let (body, _) = transcript("openai-ko");
     let mut steps = Vec::new();
     for c in by_event(&body) {
@@ -335,13 +336,13 @@ fn interpretations_and_autosaves_survive_sigkill_mid_stream() {
                 .filter_map(|l| l.split_once("saved ")?.1.trim().parse::<i64>().ok()),
         );
 
-        let opened = Diary::open(&db).unwrap_or_else(|e| panic!("cycle {cycle}: reopens: {e}"));
+        let opened = Database::open(&db).unwrap_or_else(|e| panic!("cycle {cycle}: reopens: {e}"));
         assert!(
             opened.moved_aside.is_none(),
             "cycle {cycle}: never judged corrupt"
         );
         opened
-            .diary
+            .db
             .call_blocking(|c| {
                 assert_sound(c, &acked, cycle);
                 let mut st = c.prepare("SELECT id, status, text FROM interpretations")?;

@@ -151,7 +151,7 @@ pub fn migrations() -> Migrations<'static> {
                 while let Some(r) = rows.next()? {
                     let (id, night, title, body): (i64, String, String, String) =
                         (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-                    super::repo::write_symbols(tx, id, &night, &title, &body)?;
+                    crate::db::entry_symbols::write_symbols(tx, id, &night, &title, &body)?;
                 }
                 Ok(())
             },
@@ -201,7 +201,8 @@ mod tests {
     /// first two migrations) opens with every entry and interpretation, searchable in full.
     #[test]
     fn a_diary_from_before_keeps_every_entry_and_is_searchable() {
-        use crate::diary::{repo, search, Diary};
+        use crate::db::{entries as repo, Database};
+        use crate::diary::search;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("diary.sqlite3");
         {
@@ -229,7 +230,7 @@ mod tests {
             )
             .unwrap();
         }
-        let diary = Diary::open(&path).unwrap().diary;
+        let diary = Database::open(&path).unwrap().db;
         diary
             .call_blocking(|c| {
                 assert_eq!(repo::list(c, 10, 0)?.len(), 3, "every entry is still there");

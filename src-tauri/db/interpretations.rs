@@ -4,7 +4,6 @@
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
-use crate::diary::{repo, Entry, EntryInput};
 use crate::error::Result;
 use crate::events::Usage;
 
@@ -145,28 +144,15 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Interpretation> {
     })
 }
 
-/// Files a dream written outside the diary (the quick window) as a new entry, together with its
-/// ad-hoc interpretation when there is one: both or neither, in one transaction.
-pub fn file_into_diary(
-    c: &mut Connection,
-    input: &EntryInput,
-    interpretation_id: Option<i64>,
-) -> Result<Entry> {
-    let tx = c.transaction()?;
-    let entry = repo::create(&tx, input)?;
-    if let Some(id) = interpretation_id {
-        let moved = tx.execute(
-            "UPDATE interpretations SET entry_id = ?2, dream = NULL
-             WHERE id = ?1 AND entry_id IS NULL",
-            params![id, entry.id],
-        )?;
-        if moved == 0 {
-            // Unknown, or already filed (a second click): nothing is created twice.
-            return Err(crate::error::Error::InterpretationNotFound(id));
-        }
-    }
-    tx.commit()?;
-    Ok(entry)
+/// Gives an ad-hoc interpretation (and so its thread) to the entry it was filed as; `false` when
+/// there is no such ad-hoc row (unknown id, or filed already).
+pub(crate) fn attach_to_entry(c: &Connection, id: i64, entry_id: i64) -> Result<bool> {
+    let moved = c.execute(
+        "UPDATE interpretations SET entry_id = ?2, dream = NULL
+         WHERE id = ?1 AND entry_id IS NULL",
+        params![id, entry_id],
+    )?;
+    Ok(moved > 0)
 }
 
 /// An entry's interpretations, newest first.
@@ -205,7 +191,8 @@ pub fn get(c: &Connection, id: i64) -> Result<Option<Interpretation>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diary::Diary;
+    use crate::db::{entries as repo, file_into_diary, Database};
+    use crate::diary::EntryInput;
 
     fn row(entry_id: Option<i64>, text: &str, status: Status) -> NewInterpretation {
         NewInterpretation {
@@ -227,7 +214,7 @@ mod tests {
 
     #[test]
     fn rows_round_trip_newest_first_and_go_with_their_entry() {
-        let diary = Diary::open_in_memory().unwrap();
+        let diary = Database::open_in_memory().unwrap();
         diary
             .call_blocking(|c| {
                 let e = repo::create(

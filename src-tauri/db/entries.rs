@@ -1,8 +1,13 @@
-//! SQL for the `entries` table: the only place that writes or reads it.
+//! SQL for the `entries` table: the only place that writes it. An entry's tags and symbols are
+//! written with it (`entry_tags`, `entry_symbols`), in the same savepoint.
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::{now_ms, today_local, Entry, EntryInput, EntrySummary, Flags, Mood, EXCERPT_CHARS};
+use super::entry_symbols::write_symbols;
+use super::entry_tags::{tags_of, write_tags};
+use crate::diary::{
+    now_ms, today_local, Entry, EntryInput, EntrySummary, Flags, Mood, EXCERPT_CHARS,
+};
 use crate::error::{Error, Result};
 
 /// The longest page of summaries one call returns; the UI asks for more as the user scrolls.
@@ -66,46 +71,6 @@ pub(crate) fn summary_columns() -> String {
          lucid, nightmare, recurring, vivid, mood,
          (SELECT group_concat(tag, char(31) ORDER BY position) FROM entry_tags WHERE entry_id = id)"
     )
-}
-
-/// The entry's tags, in their order.
-pub fn tags_of(conn: &Connection, id: i64) -> Result<Vec<String>> {
-    let mut st =
-        conn.prepare_cached("SELECT tag FROM entry_tags WHERE entry_id = ?1 ORDER BY position")?;
-    let rows = st.query_map([id], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-fn write_tags(conn: &Connection, id: i64, night: &str, tags: &[String]) -> Result<()> {
-    conn.prepare_cached("DELETE FROM entry_tags WHERE entry_id = ?1")?
-        .execute([id])?;
-    let mut ins = conn.prepare_cached(
-        "INSERT INTO entry_tags (tag, entry_id, position, night) VALUES (?1, ?2, ?3, ?4)",
-    )?;
-    for (i, t) in tags.iter().enumerate() {
-        ins.execute(params![t, id, i as i64, night])?;
-    }
-    Ok(())
-}
-
-/// The dictionary's symbols in the entry's title and text, replacing what was there.
-pub(crate) fn write_symbols(
-    conn: &Connection,
-    id: i64,
-    night: &str,
-    title: &str,
-    body: &str,
-) -> rusqlite::Result<()> {
-    conn.prepare_cached("DELETE FROM entry_symbols WHERE entry_id = ?1")?
-        .execute([id])?;
-    let mut ins = conn.prepare_cached(
-        "INSERT INTO entry_symbols (symbol, entry_id, night, mentions) VALUES (?1, ?2, ?3, ?4)",
-    )?;
-    let text = format!("{title}\n{body}");
-    for f in crate::symbols::find(&text) {
-        ins.execute(params![f.id, id, night, f.count])?;
-    }
-    Ok(())
 }
 
 /// Runs `f` in a savepoint: the entry and its tags are written together or not at all, whether
@@ -234,31 +199,11 @@ pub fn list(conn: &mut Connection, limit: u32, offset: u32) -> Result<Vec<EntryS
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Every tag in use with how many entries carry it, most used first: the editor's suggestions and
-/// the list's tag filter.
-pub fn all_tags(conn: &Connection) -> Result<Vec<TagCount>> {
-    let mut st = conn.prepare_cached(
-        "SELECT tag, count(*) FROM entry_tags GROUP BY tag ORDER BY count(*) DESC, tag LIMIT 2000",
-    )?;
-    let rows = st.query_map([], |r| {
-        Ok(TagCount {
-            tag: r.get(0)?,
-            count: r.get(1)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct TagCount {
-    pub tag: String,
-    pub count: i64,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diary::Diary;
+    use crate::db::entry_tags::{all_tags, TagCount};
+    use crate::db::Database;
 
     fn input(night: &str, title: &str, body: &str) -> EntryInput {
         EntryInput {
@@ -269,8 +214,8 @@ mod tests {
         }
     }
 
-    fn diary() -> Diary {
-        Diary::open_in_memory().unwrap()
+    fn diary() -> Database {
+        Database::open_in_memory().unwrap()
     }
 
     #[test]

@@ -1,0 +1,239 @@
+//! The database's one owner: the connection, the ordered migrations and one queries file per
+//! table. The domains (diary, interpret, …) call these queries and never write SQL against another
+//! domain's table; read-only views over several tables (search, insights) stay with the diary.
+//! No tauri here.
+
+pub mod entries;
+pub mod entry_symbols;
+pub mod entry_tags;
+pub mod interpretations;
+pub mod messages;
+pub mod migrations;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+
+use crate::diary::{Entry, EntryInput};
+use crate::error::{Error, Result};
+
+/// The diary database. Cheap to clone; SQLite work runs on tokio's blocking pool, never on the
+/// caller's (UI) thread, and the lock is never held across an `.await`.
+#[derive(Clone)]
+pub struct Database {
+    conn: Arc<Mutex<Connection>>,
+    reader: Arc<Reader>,
+    path: Option<PathBuf>,
+}
+
+/// Reads that may be slow (search-as-you-type) have their own read-only connection: a scan for a
+/// rare short term never holds up an autosave, and a newer read interrupts the one it replaces.
+struct Reader {
+    conn: Arc<Mutex<Connection>>,
+    /// None when the search shares the writer's connection (in memory): never interrupt a write.
+    interrupt: Option<rusqlite::InterruptHandle>,
+    generation: AtomicU64,
+}
+
+impl Reader {
+    fn new(conn: Arc<Mutex<Connection>>, own: bool) -> Result<Reader> {
+        let interrupt = if own {
+            Some(lock(&conn)?.get_interrupt_handle())
+        } else {
+            None
+        };
+        Ok(Reader {
+            conn,
+            interrupt,
+            generation: AtomicU64::new(0),
+        })
+    }
+}
+
+/// What happened when the diary was opened.
+#[derive(Debug)]
+pub struct Opened {
+    pub db: Database,
+    /// Set when the file at the diary's path could not be used and was moved here instead.
+    pub moved_aside: Option<PathBuf>,
+}
+
+impl Database {
+    /// Opens (or creates) the diary at `path`. A file that is not a usable SQLite database is moved
+    /// aside, never deleted, and a fresh diary is started in its place.
+    pub fn open(path: &Path) -> Result<Opened> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        match Self::open_existing(path) {
+            Ok(db) => Ok(Opened {
+                db,
+                moved_aside: None,
+            }),
+            Err(e) if is_unusable_file(&e) => {
+                log::warn!("diary file unusable ({}); moving it aside", e.kind());
+                let aside = crate::fsutil::move_aside(path)?;
+                let db = Self::open_existing(path)?;
+                Ok(Opened {
+                    db,
+                    moved_aside: Some(aside),
+                })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn open_existing(path: &Path) -> Result<Database> {
+        let mut conn = Connection::open(path)?;
+        configure(&mut conn)?;
+        // Opened after the writer has set up WAL and the schema, so it only ever reads.
+        let reader = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        reader.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(Database {
+            conn: Arc::new(Mutex::new(conn)),
+            reader: Arc::new(Reader::new(Arc::new(Mutex::new(reader)), true)?),
+            path: Some(path.to_path_buf()),
+        })
+    }
+
+    /// A diary that lives only in memory; for tests and benchmarks.
+    pub fn open_in_memory() -> Result<Database> {
+        let mut conn = Connection::open_in_memory()?;
+        configure(&mut conn)?;
+        let conn = Arc::new(Mutex::new(conn));
+        Ok(Database {
+            reader: Arc::new(Reader::new(conn.clone(), false)?),
+            conn,
+            path: None,
+        })
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Runs `f` with the connection on the blocking pool.
+    pub async fn call<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = lock(&conn)?;
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("diary task failed: {e}")))?
+    }
+
+    /// Runs a read on the read-only connection, where the newest call wins: an older one still
+    /// running is interrupted and answers `Error::Superseded`, as does one that was still waiting
+    /// when a newer one arrived. Search-as-you-type uses it, so a keystroke never queues behind
+    /// the scan it makes obsolete.
+    pub async fn read_latest<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        let reader = self.reader.clone();
+        let mine = reader.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        if let Some(h) = &reader.interrupt {
+            h.interrupt();
+        }
+        tokio::task::spawn_blocking(move || {
+            let mut conn = lock(&reader.conn)?;
+            if reader.generation.load(Ordering::SeqCst) != mine {
+                return Err(Error::Superseded);
+            }
+            f(&mut conn).map_err(|e| match e {
+                Error::Database(ref d)
+                    if d.sqlite_error_code() == Some(ErrorCode::OperationInterrupted) =>
+                {
+                    Error::Superseded
+                }
+                other => other,
+            })
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("read task failed: {e}")))?
+    }
+
+    /// Runs `f` with the connection on the current thread; for tests, benchmarks and start-up.
+    pub fn call_blocking<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        let mut guard = lock(&self.conn)?;
+        f(&mut guard)
+    }
+}
+
+/// The connection, or an error if a thread panicked while holding it.
+fn lock(conn: &Mutex<Connection>) -> Result<std::sync::MutexGuard<'_, Connection>> {
+    conn.lock()
+        .map_err(|_| Error::Internal("diary lock poisoned".into()))
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+/// Durability first: WAL with `synchronous=FULL` means an acknowledged save survives a crash or a
+/// power cut; `busy_timeout` rides out a checkpoint or a second reader instead of failing at once.
+fn configure(conn: &mut Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
+        log::warn!("journal_mode is {mode}, not WAL");
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    migrations::migrations().to_latest(conn)?;
+    // Touch the data so a file with a valid header but broken pages is caught now, not mid-typing.
+    conn.query_row(
+        "SELECT count(*) FROM (SELECT id FROM entries LIMIT 1)",
+        [],
+        |_| Ok(()),
+    )?;
+    Ok(())
+}
+
+/// Errors that mean "this file is not a diary we can use", as opposed to "someone else holds it".
+fn is_unusable_file(e: &Error) -> bool {
+    let sqlite = match e {
+        Error::Database(e) => e,
+        Error::Migration(rusqlite_migration::Error::RusqliteError { err, .. }) => err,
+        _ => return false,
+    };
+    matches!(
+        sqlite.sqlite_error_code(),
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt | ErrorCode::CannotOpen)
+    )
+}
+
+/// Files a dream written outside the diary (the quick window) as a new entry, together with its
+/// ad-hoc interpretation and that interpretation's thread when there is one: all or nothing, in
+/// one transaction. It spans two tables, so it lives with their owner rather than in either domain.
+pub fn file_into_diary(
+    c: &mut Connection,
+    input: &EntryInput,
+    interpretation_id: Option<i64>,
+) -> Result<Entry> {
+    let tx = c.transaction()?;
+    let entry = entries::create(&tx, input)?;
+    if let Some(id) = interpretation_id {
+        if !interpretations::attach_to_entry(&tx, id, entry.id)? {
+            // Unknown, or already filed (a second click): nothing is created twice.
+            return Err(Error::InterpretationNotFound(id));
+        }
+    }
+    tx.commit()?;
+    Ok(entry)
+}
