@@ -25,6 +25,7 @@ fn main() {
             "settings_test",
             "settings_models",
             "interpret_start",
+            "interpret_follow_up",
             "interpret_stop",
             "interpret_take",
             "interpret_history",

@@ -9,6 +9,8 @@ use serde::ser::SerializeStruct;
 pub enum Error {
     #[error("the entry is empty")]
     EmptyEntry,
+    #[error("the question is empty")]
+    EmptyQuestion,
     #[error("the entry is too long ({chars} characters; the limit is {limit})")]
     TooLong { chars: usize, limit: usize },
     #[error("invalid input: {0}")]
@@ -52,6 +54,7 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::EmptyEntry => ErrorKind::EmptyEntry,
+            Error::EmptyQuestion => ErrorKind::EmptyQuestion,
             Error::TooLong { .. } => ErrorKind::TooLong,
             Error::InvalidInput(_) => ErrorKind::InvalidInput,
             Error::NotFound(_) => ErrorKind::NotFound,
@@ -96,6 +99,7 @@ fn is_busy(e: &rusqlite::Error) -> bool {
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     EmptyEntry,
+    EmptyQuestion,
     TooLong,
     InvalidInput,
     NotFound,
@@ -132,6 +136,7 @@ impl ErrorKind {
         // A unit test checks these against serde's names.
         match self {
             ErrorKind::EmptyEntry => "empty_entry",
+            ErrorKind::EmptyQuestion => "empty_question",
             ErrorKind::TooLong => "too_long",
             ErrorKind::InvalidInput => "invalid_input",
             ErrorKind::NotFound => "not_found",

@@ -79,8 +79,12 @@ pub struct Done {
     /// The model thought but wrote no answer (often: its whole length budget went on thinking).
     pub thinking_only: bool,
     pub usage: Option<Usage>,
-    /// The saved row; `None` if it could not be saved (for example, the entry was deleted).
+    /// The saved row; `None` if it could not be saved (for example, the entry was deleted). For a
+    /// follow-up: the interpretation whose thread the answer joined.
     pub interpretation_id: Option<i64>,
+    /// A follow-up's saved answer (`messages` row).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -95,6 +99,8 @@ pub struct Failed {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Value>,
     pub interpretation_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -102,6 +108,15 @@ pub struct Failed {
 pub struct Stopped {
     pub request_id: u64,
     pub interpretation_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<i64>,
+}
+
+/// What a run saved: its interpretation, and for a follow-up the answer's row in the thread.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Saved {
+    pub interpretation_id: Option<i64>,
+    pub message_id: Option<i64>,
 }
 
 /// What a streamed piece rings the window with (`interpret:delta`, `interpret:reasoning`): the
@@ -152,17 +167,14 @@ impl InterpretEvent {
         }
     }
 
-    pub fn failed(
-        request_id: u64,
-        error: &Error,
-        interpretation_id: Option<i64>,
-    ) -> InterpretEvent {
+    pub fn failed(request_id: u64, error: &Error, saved: Saved) -> InterpretEvent {
         InterpretEvent::Error(Failed {
             request_id,
             kind: error.kind(),
             message: error.to_string(),
             details: error.details(),
-            interpretation_id,
+            interpretation_id: saved.interpretation_id,
+            message_id: saved.message_id,
         })
     }
 }

@@ -45,6 +45,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         interpret::commands::settings_test,
         interpret::commands::settings_models,
         interpret::commands::interpret_start,
+        interpret::commands::interpret_follow_up,
         interpret::commands::interpret_stop,
         interpret::commands::interpret_take,
         interpret::commands::interpret_history,

@@ -4,6 +4,7 @@
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
+use super::messages::{self, Message};
 use crate::error::Result;
 use crate::events::Usage;
 
@@ -17,7 +18,7 @@ pub enum Status {
 }
 
 impl Status {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Status::Complete => "complete",
             Status::Truncated => "truncated",
@@ -26,7 +27,7 @@ impl Status {
         }
     }
 
-    fn parse(s: &str) -> Status {
+    pub(crate) fn parse(s: &str) -> Status {
         match s {
             "complete" => Status::Complete,
             "truncated" => Status::Truncated,
@@ -56,6 +57,8 @@ pub struct Interpretation {
     pub usage: Option<Usage>,
     pub started_at: i64,
     pub finished_at: i64,
+    /// The follow-up conversation under it, oldest turn first.
+    pub thread: Vec<Message>,
 }
 
 /// What is written at the end of a stream.
@@ -141,6 +144,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Interpretation> {
         usage: (usage != Usage::default()).then_some(usage),
         started_at: r.get(12)?,
         finished_at: r.get(13)?,
+        thread: Vec::new(),
     })
 }
 
@@ -161,7 +165,16 @@ pub fn for_entry(c: &Connection, entry_id: i64) -> Result<Vec<Interpretation>> {
         "SELECT {COLUMNS} FROM interpretations WHERE entry_id = ?1 ORDER BY id DESC"
     ))?;
     let rows = st.query_map([entry_id], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut list: Vec<Interpretation> = rows.collect::<rusqlite::Result<_>>()?;
+    // One query for every thread of the entry, dealt out to their interpretations.
+    let mut by_id: std::collections::HashMap<i64, &mut Interpretation> =
+        list.iter_mut().map(|i| (i.id, i)).collect();
+    for m in messages::for_entry(c, entry_id)? {
+        if let Some(i) = by_id.get_mut(&m.interpretation_id) {
+            i.thread.push(m);
+        }
+    }
+    Ok(list)
 }
 
 /// The quick window's interpretations not filed into the diary, newest first: they hold dream
@@ -179,13 +192,22 @@ pub fn delete(c: &Connection, id: i64) -> Result<bool> {
     Ok(c.execute("DELETE FROM interpretations WHERE id = ?1", [id])? > 0)
 }
 
+/// One interpretation with its thread.
 pub fn get(c: &Connection, id: i64) -> Result<Option<Interpretation>> {
-    Ok(c.query_row(
-        &format!("SELECT {COLUMNS} FROM interpretations WHERE id = ?1"),
-        [id],
-        from_row,
-    )
-    .optional()?)
+    let found = c
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM interpretations WHERE id = ?1"),
+            [id],
+            from_row,
+        )
+        .optional()?;
+    match found {
+        Some(mut i) => {
+            i.thread = messages::for_interpretation(c, id)?;
+            Ok(Some(i))
+        }
+        None => Ok(None),
+    }
 }
 
 #[cfg(test)]

@@ -185,6 +185,27 @@ pub fn migrations() -> Migrations<'static> {
         CREATE VIRTUAL TABLE entries_fts_vocab USING fts5vocab (entries_fts, row);
         "#,
         ),
+        // Follow-up conversations: each turn belongs to an interpretation and goes with it (and so
+        // with its entry); `status` and the rest describe an assistant turn only.
+        M::up(
+            r#"
+        CREATE TABLE messages (
+            id                INTEGER PRIMARY KEY AUTOINCREMENT,
+            interpretation_id INTEGER NOT NULL REFERENCES interpretations (id) ON DELETE CASCADE,
+            role              TEXT    NOT NULL CHECK (role IN ('user', 'assistant')),
+            text              TEXT    NOT NULL,
+            reasoning         TEXT    NOT NULL DEFAULT '',
+            status            TEXT    CHECK (status IN ('complete', 'truncated', 'stopped', 'error')),
+            model             TEXT,
+            finish_reason     TEXT,
+            error_kind        TEXT,
+            started_at        INTEGER NOT NULL,
+            finished_at       INTEGER NOT NULL,
+            CHECK ((role = 'user') = (status IS NULL))
+        );
+        CREATE INDEX messages_by_interpretation ON messages (interpretation_id, id);
+        "#,
+        ),
     ])
 }
 

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use tauri::{Emitter, EventTarget, Runtime, State, WebviewWindow};
 
 use super::mailbox::Posted;
+use super::service::{FollowUpRequest, Sink};
 use super::{CheckOk, StartRequest, Started};
 use crate::db::interpretations::Interpretation;
 use crate::error::Result;
@@ -20,10 +21,34 @@ pub async fn interpret_start<R: Runtime>(
     state: State<'_, AppState>,
     request: StartRequest,
 ) -> Result<Started> {
-    let owner = window.label().to_string();
-    let target = EventTarget::webview_window(&owner);
-    let (mailbox, label) = (state.mailbox.clone(), owner.clone());
-    let sink = Arc::new(move |ev: InterpretEvent| {
+    let (owner, sink) = (window.label().to_string(), window_sink(&window, &state));
+    let settings = state.settings.get();
+    (state.interpreter)
+        .start(settings, &state.secrets, request, &owner, sink)
+        .await
+}
+
+/// Asks a follow-up question about a saved interpretation; the answer streams as `interpret:*`
+/// events like an interpretation and joins its thread.
+#[tauri::command]
+pub async fn interpret_follow_up<R: Runtime>(
+    window: WebviewWindow<R>,
+    state: State<'_, AppState>,
+    request: FollowUpRequest,
+) -> Result<Started> {
+    let (owner, sink) = (window.label().to_string(), window_sink(&window, &state));
+    let settings = state.settings.get();
+    (state.interpreter)
+        .follow_up(settings, &state.secrets, request, &owner, sink)
+        .await
+}
+
+/// Where a run's events go: only to the window that started it, deltas through its mailbox.
+fn window_sink<R: Runtime>(window: &WebviewWindow<R>, state: &AppState) -> Sink {
+    let label = window.label().to_string();
+    let target = EventTarget::webview_window(&label);
+    let (mailbox, window) = (state.mailbox.clone(), window.clone());
+    Arc::new(move |ev: InterpretEvent| {
         let (name, terminal) = (ev.name(), ev.is_terminal());
         let bell = Doorbell {
             request_id: ev.request_id(),
@@ -41,12 +66,7 @@ pub async fn interpret_start<R: Runtime>(
         if let Err(e) = sent {
             log::error!("could not emit {name}: {e}");
         }
-    });
-    let settings = state.settings.get();
-    state
-        .interpreter
-        .start(settings, &state.secrets, request, &owner, sink)
-        .await
+    })
 }
 
 /// Every `interpret:*` event queued for the calling window, oldest first (see `mailbox`).

@@ -113,6 +113,7 @@ mod tests {
             InterpretEvent::Stopped(Stopped {
                 request_id: 1,
                 interpretation_id: None,
+                message_id: None,
             }),
         );
         for i in 0..(MAX_QUEUED as u64 + 10) {

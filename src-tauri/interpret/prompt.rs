@@ -59,18 +59,76 @@ pub fn dream_message(title: &str, body: &str) -> String {
 /// The chat-completions request body. `include_usage` only for providers known to accept
 /// `stream_options` (some local servers reject unknown fields).
 pub fn request_body(model: &str, system: &str, dream: &str, include_usage: bool) -> Value {
-    let mut body = json!({
-        "model": model,
-        "stream": true,
-        "messages": [
-            { "role": "system", "content": system },
-            { "role": "user", "content": dream },
-        ],
-    });
+    chat_body(model, &[("system", system), ("user", dream)], include_usage)
+}
+
+/// A streamed chat-completions body over `messages` (role, content), in order.
+pub fn chat_body(model: &str, messages: &[(&str, &str)], include_usage: bool) -> Value {
+    let messages: Vec<Value> = messages
+        .iter()
+        .map(|(role, content)| json!({ "role": role, "content": content }))
+        .collect();
+    let mut body = json!({ "model": model, "stream": true, "messages": messages });
     if include_usage {
         body["stream_options"] = json!({ "include_usage": true });
     }
     body
+}
+
+/// Said after the style's prompt when the dreamer asks about the reading.
+pub const FOLLOW_UP_NOTE: &str = "The dreamer is now asking follow-up questions about this dream \
+and your interpretation of it. Answer the question in the same spirit, briefly, and in plain text \
+without Markdown.";
+
+/// One earlier question of a thread and the answer it got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Turn {
+    pub question: String,
+    pub answer: String,
+}
+
+/// A follow-up request's messages and how many of the oldest turns were left out to stay within
+/// `budget` characters. The system prompt, the dream, the first answer and the new question are
+/// always sent (the dream is never cut); earlier turns go, oldest first, until the rest fits.
+pub struct Thread {
+    pub messages: Vec<(&'static str, String)>,
+    pub omitted: usize,
+}
+
+pub fn follow_up_thread(
+    system: &str,
+    dream: &str,
+    answer: &str,
+    turns: &[Turn],
+    question: &str,
+    budget: usize,
+) -> Thread {
+    let chars = |t: &str| t.chars().count();
+    let fixed = chars(system) + chars(dream) + chars(answer) + chars(question);
+    let sizes: Vec<usize> = turns
+        .iter()
+        .map(|t| chars(&t.question) + chars(&t.answer))
+        .collect();
+    let mut total = fixed + sizes.iter().sum::<usize>();
+    let mut omitted = 0;
+    while total > budget && omitted < turns.len() {
+        total -= sizes[omitted];
+        omitted += 1;
+    }
+    let mut messages = vec![("system", system.to_string()), ("user", dream.to_string())];
+    // A thinking-only first answer has no text; an empty assistant message is refused by some
+    // servers, so it is left out rather than sent empty.
+    if !answer.is_empty() {
+        messages.push(("assistant", answer.to_string()));
+    }
+    for t in &turns[omitted..] {
+        messages.push(("user", t.question.clone()));
+        if !t.answer.is_empty() {
+            messages.push(("assistant", t.answer.clone()));
+        }
+    }
+    messages.push(("user", question.to_string()));
+    Thread { messages, omitted }
 }
 
 #[cfg(test)]
@@ -109,5 +167,79 @@ mod tests {
         assert_eq!(dream_message("", " 본문 "), "본문");
         assert_eq!(with_symbols("sys".into(), ""), "sys");
         assert!(with_symbols("sys".into(), "뱀 (snake)").ends_with("dictionary: 뱀 (snake)."));
+    }
+
+    fn turn(q: &str, a: &str) -> Turn {
+        Turn {
+            question: q.into(),
+            answer: a.into(),
+        }
+    }
+
+    #[test]
+    fn a_follow_up_carries_the_dream_the_answer_and_every_turn_in_order() {
+        let turns = [
+            turn("뱀은?", "재물입니다."),
+            turn("무섭지 않았어요", "그럼 길몽입니다."),
+        ];
+        let t = follow_up_thread("sys", "꿈", "해몽", &turns, "또?", 10_000);
+        let roles: Vec<_> = t.messages.iter().map(|(r, _)| *r).collect();
+        assert_eq!(
+            roles,
+            [
+                "system",
+                "user",
+                "assistant",
+                "user",
+                "assistant",
+                "user",
+                "assistant",
+                "user"
+            ]
+        );
+        let texts: Vec<_> = t.messages.iter().map(|(_, c)| c.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "sys",
+                "꿈",
+                "해몽",
+                "뱀은?",
+                "재물입니다.",
+                "무섭지 않았어요",
+                "그럼 길몽입니다.",
+                "또?"
+            ]
+        );
+        assert_eq!(t.omitted, 0, "nothing left out within the budget");
+    }
+
+    #[test]
+    fn a_long_thread_leaves_out_its_oldest_turns_but_never_the_dream() {
+        let dream = "꿈".repeat(100);
+        let turns: Vec<_> = (0..10)
+            .map(|i| turn(&format!("q{i}"), &"a".repeat(50)))
+            .collect();
+        // system 3 + dream 100 + answer 2 + question 1 = 106; each turn is 52.
+        let t = follow_up_thread("sys", &dream, "해몽", &turns, "?", 106 + 3 * 52);
+        assert_eq!(t.omitted, 7, "only the newest three turns fit");
+        assert_eq!(
+            t.messages[1].1, dream,
+            "the dream is always the first user message"
+        );
+        assert_eq!(t.messages[2].1, "해몽", "and the first answer follows it");
+        assert_eq!(t.messages[3].1, "q7", "the oldest turn kept is the eighth");
+        let tiny = follow_up_thread("sys", &dream, "해몽", &turns, "?", 10);
+        assert_eq!(
+            tiny.omitted, 10,
+            "a budget below the dream leaves out every turn"
+        );
+        assert_eq!(
+            tiny.messages.len(),
+            4,
+            "but still sends system, dream, answer, question"
+        );
+        let body = chat_body("m", &[("user", "x")], false);
+        assert_eq!(body["messages"][0]["role"], "user");
     }
 }

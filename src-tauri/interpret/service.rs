@@ -13,11 +13,13 @@ use tokio_util::sync::CancellationToken;
 
 use super::prompt;
 use super::runner::{self, Limits, Outcome, Piece, ANSWER_TOO_LONG};
+use super::Endpoint;
 use crate::db::interpretations::{self as store, NewInterpretation, Status};
+use crate::db::messages;
 use crate::db::{entries as repo, Database};
 use crate::diary::now_ms;
 use crate::error::{Error, ErrorKind, Result};
-use crate::events::{Delta, Done, InterpretEvent, Reasoning, Stopped};
+use crate::events::{Delta, Done, InterpretEvent, Reasoning, Saved, Stopped};
 use crate::secrets::Secrets;
 use crate::settings::{Settings, Style};
 
@@ -38,10 +40,54 @@ pub struct StartRequest {
     pub style: Option<Style>,
 }
 
+/// A follow-up question about a saved interpretation (`interpretationId`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FollowUpRequest {
+    pub interpretation_id: i64,
+    pub question: String,
+}
+
+/// The longest follow-up question sent.
+pub const MAX_QUESTION_CHARS: usize = 20_000;
+/// The request size a thread is kept within when the settings say 0 (characters: about 8,000
+/// tokens of Korean or English, well inside every current model's context).
+pub const DEFAULT_THREAD_BUDGET_CHARS: usize = 24_000;
+
 #[derive(Debug, Clone, Copy, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Started {
     pub request_id: u64,
+    /// A follow-up's oldest turns left out of the request to stay within the budget.
+    pub omitted_turns: usize,
+}
+
+/// What a run must not overlap with: an entry (its interpretations and their threads), or an
+/// ad-hoc interpretation's thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RunKey {
+    Entry(i64),
+    Adhoc(i64),
+}
+
+/// Where a run's text is saved when it ends.
+enum Target {
+    Interpretation,
+    Thread {
+        interpretation_id: i64,
+        question: String,
+    },
+}
+
+/// Everything a run needs once the request is known to be sendable.
+struct Launch {
+    endpoint: Endpoint,
+    body: serde_json::Value,
+    limits: Limits,
+    key: Option<RunKey>,
+    row: NewInterpretation,
+    target: Target,
+    omitted: usize,
 }
 
 pub type Sink = Arc<dyn Fn(InterpretEvent) + Send + Sync>;
@@ -49,8 +95,9 @@ pub type Sink = Arc<dyn Fn(InterpretEvent) + Send + Sync>;
 /// One stream in flight.
 struct Run {
     cancel: CancellationToken,
-    /// At most one run per entry: a second click, key press or window cannot interleave answers.
-    entry_id: Option<i64>,
+    /// At most one run per entry (or ad-hoc thread): a second click, key press or window cannot
+    /// interleave answers.
+    key: Option<RunKey>,
     /// The window that asked (its label): closing or reloading it stops the stream.
     owner: String,
 }
@@ -94,7 +141,7 @@ impl Interpreter {
             (Some(_), Some(_)) => return Err(Error::InvalidTarget("both")),
             (None, None) => return Err(Error::InvalidTarget("neither")),
             (Some(id), None) => {
-                self.refuse_if_running(id)?;
+                self.refuse_if_running(RunKey::Entry(id))?;
                 let entry = self.db.call(move |c| repo::get(c, id)).await?;
                 (
                     Some(id),
@@ -117,31 +164,137 @@ impl Interpreter {
                 limit: MAX_DREAM_CHARS,
             });
         }
-        let endpoint = super::endpoint_from(&settings, secrets).await?;
-        let preset = settings.provider.preset();
-        if preset.needs_key && endpoint.key.is_none() {
-            return Err(Error::MissingKey);
-        }
-        if endpoint.model.is_empty() {
-            return Err(Error::Upstream(
-                crate::error::Upstream::ModelNotFound,
-                "no model is set".into(),
-            ));
-        }
+        let endpoint = usable_endpoint(&settings, secrets).await?;
         let style = request.style.unwrap_or(settings.style);
         let system = prompt::with_symbols(
             prompt::system_prompt(style, &settings.custom_prompt, settings.answer_language),
             &crate::symbols::prompt_note(&dream_text),
         );
-        // Only the big hosted APIs are known to accept `stream_options`.
-        let include_usage = matches!(
-            settings.provider,
-            crate::settings::Provider::OpenAI | crate::settings::Provider::OpenRouter
+        let body = prompt::request_body(
+            &endpoint.model,
+            &system,
+            &dream_text,
+            include_usage(&settings),
         );
-        let body = prompt::request_body(&endpoint.model, &system, &dream_text, include_usage);
-        let limits =
-            Limits::for_provider(preset.local, settings.timeout_secs, settings.max_answer_kb);
+        let row = new_row(&settings, &endpoint, style, entry_id, adhoc);
+        let launch = Launch {
+            limits: limits(&settings),
+            endpoint,
+            body,
+            key: entry_id.map(RunKey::Entry),
+            row,
+            target: Target::Interpretation,
+            omitted: 0,
+        };
+        self.launch(launch, secrets, owner, sink)
+    }
 
+    /// Asks a follow-up question about a saved interpretation: the request holds the style's
+    /// prompt, the dream as saved now, the interpretation, the thread's earlier turns (the oldest
+    /// left out beyond the budget) and the question. The answer streams like an interpretation and
+    /// joins the thread, with the question, when it ends.
+    pub async fn follow_up(
+        &self,
+        settings: Settings,
+        secrets: &Secrets,
+        request: FollowUpRequest,
+        owner: &str,
+        sink: Sink,
+    ) -> Result<Started> {
+        let question = request.question.trim().to_string();
+        if question.is_empty() {
+            return Err(Error::EmptyQuestion);
+        }
+        let chars = question.chars().count();
+        if chars > MAX_QUESTION_CHARS {
+            return Err(Error::TooLong {
+                chars,
+                limit: MAX_QUESTION_CHARS,
+            });
+        }
+        let id = request.interpretation_id;
+        let (interpretation, entry) = self
+            .db
+            .call(move |c| {
+                let i = store::get(c, id)?.ok_or(Error::InterpretationNotFound(id))?;
+                let entry = match i.entry_id {
+                    Some(e) => Some(repo::get(c, e)?),
+                    None => None,
+                };
+                Ok((i, entry))
+            })
+            .await?;
+        let key = match interpretation.entry_id {
+            Some(e) => RunKey::Entry(e),
+            None => RunKey::Adhoc(id),
+        };
+        self.refuse_if_running(key)?;
+        let dream = match &entry {
+            Some(e) => prompt::dream_message(&e.title, &e.body),
+            None => prompt::dream_message("", interpretation.dream.as_deref().unwrap_or("")),
+        };
+        let endpoint = usable_endpoint(&settings, secrets).await?;
+        let style = Style::from_id(&interpretation.style).unwrap_or(settings.style);
+        let system = format!(
+            "{}\n\n{}",
+            prompt::with_symbols(
+                prompt::system_prompt(style, &settings.custom_prompt, settings.answer_language),
+                &crate::symbols::prompt_note(&dream),
+            ),
+            prompt::FOLLOW_UP_NOTE
+        );
+        let turns = turns_of(&interpretation.thread);
+        let budget = match settings.thread_budget_chars {
+            0 => DEFAULT_THREAD_BUDGET_CHARS,
+            n => n as usize,
+        };
+        let thread = prompt::follow_up_thread(
+            &system,
+            &dream,
+            &interpretation.text,
+            &turns,
+            &question,
+            budget,
+        );
+        let messages: Vec<(&str, &str)> = thread
+            .messages
+            .iter()
+            .map(|(r, c)| (*r, c.as_str()))
+            .collect();
+        let body = prompt::chat_body(&endpoint.model, &messages, include_usage(&settings));
+        let row = new_row(&settings, &endpoint, style, interpretation.entry_id, None);
+        let launch = Launch {
+            limits: limits(&settings),
+            endpoint,
+            body,
+            key: Some(key),
+            row,
+            target: Target::Thread {
+                interpretation_id: id,
+                question,
+            },
+            omitted: thread.omitted,
+        };
+        self.launch(launch, secrets, owner, sink)
+    }
+
+    /// Registers the run and streams it in its own task; saves what arrived when it ends.
+    fn launch(
+        &self,
+        launch: Launch,
+        secrets: &Secrets,
+        owner: &str,
+        sink: Sink,
+    ) -> Result<Started> {
+        let Launch {
+            endpoint,
+            body,
+            limits,
+            key,
+            row,
+            target,
+            omitted,
+        } = launch;
         let request_id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let cancel = CancellationToken::new();
         {
@@ -151,33 +304,18 @@ impl Interpreter {
             if self.closing.load(Ordering::SeqCst) {
                 return Err(Error::Internal("the app is quitting".into()));
             }
-            if entry_id.is_some() && running.values().any(|r| r.entry_id == entry_id) {
+            if key.is_some() && running.values().any(|r| r.key == key) {
                 return Err(Error::AlreadyRunning);
             }
             running.insert(
                 request_id,
                 Run {
                     cancel: cancel.clone(),
-                    entry_id,
+                    key,
                     owner: owner.to_string(),
                 },
             );
         }
-        let row = NewInterpretation {
-            entry_id,
-            dream: adhoc,
-            style: style.id().to_string(),
-            provider: settings.provider.id().to_string(),
-            model: endpoint.model.clone(),
-            text: String::new(),
-            reasoning: String::new(),
-            status: Status::Error,
-            finish_reason: None,
-            error_kind: None,
-            usage: None,
-            started_at: now_ms(),
-            finished_at: 0,
-        };
         let (client, db, running, finished) = (
             self.client.clone(),
             self.db.clone(),
@@ -207,28 +345,25 @@ impl Interpreter {
             }
             let (row, event) = record.conclude(outcome);
             let saved = match row {
-                Some(row) => match db.call(move |c| store::insert(c, &row)).await {
-                    Ok(id) => id,
-                    Err(e) => {
-                        log::error!("interpretation {request_id} not saved: {}", e.kind());
-                        None
-                    }
-                },
-                None => None,
+                Some(row) => save(&db, row, target).await.unwrap_or_else(|e| {
+                    log::error!("interpretation {request_id} not saved: {}", e.kind());
+                    Saved::default()
+                }),
+                None => Saved::default(),
             };
             lock(&running).remove(&request_id);
             finished.notify_waiters();
             sink(event(saved));
             drop(_leave);
         });
-        Ok(Started { request_id })
+        Ok(Started {
+            request_id,
+            omitted_turns: omitted,
+        })
     }
 
-    fn refuse_if_running(&self, entry_id: i64) -> Result<()> {
-        if lock(&self.running)
-            .values()
-            .any(|r| r.entry_id == Some(entry_id))
-        {
+    fn refuse_if_running(&self, key: RunKey) -> Result<()> {
+        if lock(&self.running).values().any(|r| r.key == Some(key)) {
             return Err(Error::AlreadyRunning);
         }
         Ok(())
@@ -307,6 +442,99 @@ impl Interpreter {
     }
 }
 
+/// The saved endpoint, refused before any connection when it cannot work (no key, no model).
+async fn usable_endpoint(settings: &Settings, secrets: &Secrets) -> Result<Endpoint> {
+    let endpoint = super::endpoint_from(settings, secrets).await?;
+    if settings.provider.preset().needs_key && endpoint.key.is_none() {
+        return Err(Error::MissingKey);
+    }
+    if endpoint.model.is_empty() {
+        return Err(Error::Upstream(
+            crate::error::Upstream::ModelNotFound,
+            "no model is set".into(),
+        ));
+    }
+    Ok(endpoint)
+}
+
+/// Only the big hosted APIs are known to accept `stream_options`.
+fn include_usage(settings: &Settings) -> bool {
+    matches!(
+        settings.provider,
+        crate::settings::Provider::OpenAI | crate::settings::Provider::OpenRouter
+    )
+}
+
+fn limits(settings: &Settings) -> Limits {
+    let local = settings.provider.preset().local;
+    Limits::for_provider(local, settings.timeout_secs, settings.max_answer_kb)
+}
+
+/// The row a run fills as it streams (an interpretation, or a follow-up's answer).
+fn new_row(
+    settings: &Settings,
+    endpoint: &Endpoint,
+    style: Style,
+    entry_id: Option<i64>,
+    dream: Option<String>,
+) -> NewInterpretation {
+    NewInterpretation {
+        entry_id,
+        dream,
+        style: style.id().to_string(),
+        provider: settings.provider.id().to_string(),
+        model: endpoint.model.clone(),
+        text: String::new(),
+        reasoning: String::new(),
+        status: Status::Error,
+        finish_reason: None,
+        error_kind: None,
+        usage: None,
+        started_at: now_ms(),
+        finished_at: 0,
+    }
+}
+
+/// A thread's saved turns as question/answer pairs, in order.
+fn turns_of(thread: &[messages::Message]) -> Vec<prompt::Turn> {
+    let mut turns = Vec::new();
+    let mut question: Option<&str> = None;
+    for m in thread {
+        match m.role {
+            messages::Role::User => question = Some(&m.text),
+            messages::Role::Assistant => turns.push(prompt::Turn {
+                question: question.take().unwrap_or_default().to_string(),
+                answer: m.text.clone(),
+            }),
+        }
+    }
+    turns
+}
+
+async fn save(db: &Database, row: NewInterpretation, target: Target) -> Result<Saved> {
+    match target {
+        Target::Interpretation => Ok(Saved {
+            interpretation_id: db.call(move |c| store::insert(c, &row)).await?,
+            message_id: None,
+        }),
+        Target::Thread {
+            interpretation_id,
+            question,
+        } => {
+            let ids = db
+                .call(move |c| messages::insert_exchange(c, interpretation_id, &question, &row))
+                .await?;
+            Ok(match ids {
+                Some((_, answer)) => Saved {
+                    interpretation_id: Some(interpretation_id),
+                    message_id: Some(answer),
+                },
+                None => Saved::default(),
+            })
+        }
+    }
+}
+
 /// Takes a run out of `running` when its task ends, however it ends.
 struct Leave {
     running: Arc<Mutex<HashMap<u64, Run>>>,
@@ -331,7 +559,7 @@ struct Record {
     reasoning_seq: u64,
 }
 
-type Terminal = Box<dyn FnOnce(Option<i64>) -> InterpretEvent + Send>;
+type Terminal = Box<dyn FnOnce(Saved) -> InterpretEvent + Send>;
 
 impl Record {
     fn new(request_id: u64, row: NewInterpretation) -> Record {
@@ -408,7 +636,8 @@ impl Record {
                         truncated,
                         thinking_only,
                         usage,
-                        interpretation_id: saved,
+                        interpretation_id: saved.interpretation_id,
+                        message_id: saved.message_id,
                     })
                 })
             }
@@ -417,7 +646,8 @@ impl Record {
                 Box::new(move |saved| {
                     InterpretEvent::Stopped(Stopped {
                         request_id,
-                        interpretation_id: saved,
+                        interpretation_id: saved.interpretation_id,
+                        message_id: saved.message_id,
                     })
                 })
             }

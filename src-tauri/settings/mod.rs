@@ -38,6 +38,9 @@ pub const MAX_PROMPT_CHARS: usize = 20_000;
 pub const MAX_TIMEOUT_SECS: u32 = 3600;
 /// The largest answer size a user may allow (1 MB of text is a short book).
 pub const MAX_ANSWER_KB: u32 = 1024;
+/// The smallest and largest budget for a follow-up request (characters).
+pub const MIN_THREAD_BUDGET: u32 = 2_000;
+pub const MAX_THREAD_BUDGET: u32 = 2_000_000;
 pub const DEFAULT_SHORTCUT: &str = "CommandOrControl+Shift+Space";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,6 +67,9 @@ pub struct Settings {
     pub auth_header: AuthHeader,
     /// The user confirmed sending the key and dreams over plain http to a remote address.
     pub allow_insecure_http: bool,
+    /// A follow-up request is kept within this many characters by leaving out the thread's oldest
+    /// turns (never the dream); 0 = the default (24,000).
+    pub thread_budget_chars: u32,
 }
 
 impl Default for Settings {
@@ -84,6 +90,7 @@ impl Default for Settings {
             close_notice_seen: false,
             auth_header: AuthHeader::default(),
             allow_insecure_http: false,
+            thread_budget_chars: 0,
         }
     }
 }
@@ -111,6 +118,13 @@ impl Settings {
         if self.max_answer_kb > MAX_ANSWER_KB {
             return Err(Error::InvalidInput(format!(
                 "the longest answer is at most {MAX_ANSWER_KB} KB"
+            )));
+        }
+        if self.thread_budget_chars != 0
+            && !(MIN_THREAD_BUDGET..=MAX_THREAD_BUDGET).contains(&self.thread_budget_chars)
+        {
+            return Err(Error::InvalidInput(format!(
+                "the conversation budget is {MIN_THREAD_BUDGET} to {MAX_THREAD_BUDGET} characters"
             )));
         }
         self.shortcut = self.shortcut.trim().to_string();
@@ -210,6 +224,23 @@ mod tests {
     }
 
     #[test]
+    fn the_conversation_budget_is_zero_or_within_its_range() {
+        let with = |n| Settings {
+            thread_budget_chars: n,
+            ..Settings::default()
+        };
+        assert!(with(0).validated().is_ok(), "0 means the default");
+        assert!(with(MIN_THREAD_BUDGET).validated().is_ok());
+        assert!(with(MAX_THREAD_BUDGET).validated().is_ok());
+        for bad in [1, MIN_THREAD_BUDGET - 1, MAX_THREAD_BUDGET + 1] {
+            assert!(
+                matches!(with(bad).validated(), Err(Error::InvalidInput(_))),
+                "{bad} is refused"
+            );
+        }
+    }
+
+    #[test]
     fn round_trip_survives_reload() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("settings.json");
@@ -228,6 +259,7 @@ mod tests {
             close_notice_seen: true,
             auth_header: AuthHeader::ApiKey,
             allow_insecure_http: true,
+            thread_budget_chars: 8_000,
         };
         SettingsStore::load(&p)
             .unwrap()

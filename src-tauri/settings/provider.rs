@@ -136,6 +136,13 @@ impl Style {
             Style::Custom => "custom",
         }
     }
+
+    /// The style a saved interpretation names; `None` for a name this version does not know.
+    pub fn from_id(id: &str) -> Option<Style> {
+        [Style::Traditional, Style::Psychological, Style::Custom]
+            .into_iter()
+            .find(|s| s.id() == id)
+    }
 }
 
 /// The language of the answer: the dream's own unless the user picks one.

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { openApp, screenshot } from './harness.js';
-import { appRig, transcript } from './sse-server.js';
+import { appRig, transcript, answerFollowUps, followUpAnswer } from './sse-server.js';
 
 const rig = appRig();
 after(() => rig.cleanup());
@@ -40,8 +40,8 @@ for (const [lang, name, dream] of [
   ['ko_KR.UTF-8', 'openai-ko', '돼지가 집으로 들어오는 꿈을 꾸었다.'],
   ['en_US.UTF-8', 'openai-en', 'I was flying over a city at night.'],
 ]) {
-  test(`the shortcut opens the quick window, which streams ${name} byte-exact and files it into the diary`, async () => {
-    const { server, s } = await setup(lang);
+  test(`the shortcut opens the quick window, which streams ${name} byte-exact and files it into the diary with its thread`, async () => {
+    const { server, s } = await rig.open({ lang, onRequest: answerFollowUps() });
     try {
       const { expected } = transcript(name);
       await s.useServer(server.url, `transcript:${name}:80`);
@@ -61,6 +61,19 @@ for (const [lang, name, dream] of [
       assert.equal(await s.prop('quick-output', 'textContent'), expected, 'the quick window shows exactly the model text');
       assert.equal(server.requests.at(-1).body.messages[1].content, dream, 'the pasted text was interpreted, unsaved');
 
+      // A follow-up in the quick window, about the unsaved dream.
+      const question = lang.startsWith('ko') ? '태몽일까요?' : 'Could it be a conception dream?';
+      await s.waitFor(async () => (await s.prop('quick-followup', 'hidden')) === false, { what: 'the question box' });
+      await s.exec(`const i = document.querySelector('[data-testid="quick-followup-input"]'); i.focus();
+        document.execCommand('insertText', false, arguments[0]); return true;`, [question]);
+      await s.click('quick-followup-send');
+      await s.waitFor(async () => (await s.exec(`return document.querySelector('[data-testid="quick-thread"] [data-role="assistant"]')?.dataset.state`)) === 'done',
+        { what: 'the follow-up answer', timeout: 20000 });
+      assert.equal(await s.exec(`return document.querySelector('[data-testid="quick-thread"] [data-role="assistant"] .message-text').textContent`),
+        followUpAnswer(1), 'the answer streamed byte-exact into the quick thread');
+      assert.equal(server.requests.at(-1).body.messages[1].content, dream, 'the follow-up carries the dream');
+      await screenshot(`quick-thread-${lang.slice(0, 2)}`);
+
       await s.click('quick-save');
       await s.waitFor(async () => (await s.prop('quick-save', 'disabled')) === true && (await s.prop('quick-note', 'textContent')) !== '',
         { what: 'the filed note' });
@@ -74,6 +87,8 @@ for (const [lang, name, dream] of [
       await s.waitFor(async () => (await s.prop('entry-body', 'value')) === dream, { what: 'the entry to open' });
       await s.waitFor(async () => (await s.exec(`return document.querySelector('[data-testid="interpret-history-item"] .history-text')?.textContent`)) === expected,
         { what: 'its interpretation in the history' });
+      const thread = await s.exec(`return [...document.querySelectorAll('[data-testid="interpret-history-message"]')].map((m) => m.querySelector('.message-text').textContent)`);
+      assert.deepEqual(thread, [question, followUpAnswer(1)], 'the thread was filed with the dream');
       assert.ok(entry.id > 0);
     } finally {
       await s.quit();

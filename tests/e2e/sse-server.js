@@ -50,6 +50,31 @@ function reasoningEvents(form) {
   return inline.map((c) => delta({ content: c }));
 }
 
+/** What `answerFollowUps` answers each follow-up question with, numbered from 1. */
+export const followUpAnswer = (n) => `${n}번째 답: 뱀은 당신 안의 힘이에요.\nNo fear means you are ready for a change.`;
+
+/**
+ * An `onRequest` that answers follow-up questions (a request with more than the system prompt and
+ * the dream) with `followUpAnswer(n)` in small pieces, `delay` ms apart, and leaves the first
+ * reading to the model's script.
+ */
+export function answerFollowUps({ delay = 40 } = {}) {
+  let n = 0;
+  return async (seen, res) => {
+    if ((seen.body.messages?.length ?? 0) <= 2) return false;
+    n += 1;
+    streamHead(res);
+    for (const p of pieces(followUpAnswer(n), 5)) {
+      if (res.destroyed) return true;
+      res.write(chunk(p));
+      await sleep(delay);
+    }
+    res.write(chunk(null, 'stop'));
+    res.end('data: [DONE]\n\n');
+    return true;
+  };
+}
+
 export function chunk(content, finish = null) {
   return `data: ${JSON.stringify({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finish }] })}\n\n`;
 }

@@ -9,18 +9,18 @@ use serde_json::{json, Value};
 use crate::sse_server::{by_byte, by_event, sse, transcript, Reply, Server, Step};
 use crate::support::{Events, TestApp};
 
-const WAIT: Duration = Duration::from_secs(20);
+pub(crate) const WAIT: Duration = Duration::from_secs(20);
 
-struct Rig {
-    app: TestApp,
-    events: Events,
-    server: Server,
+pub(crate) struct Rig {
+    pub(crate) app: TestApp,
+    pub(crate) events: Events,
+    pub(crate) server: Server,
     _rt: tokio::runtime::Runtime,
 }
 
 /// The app pointed at a local server that answers with `replies` (a server on this computer, so
 /// no key is needed), with a `timeout` in seconds (0 = default).
-fn rig(replies: Vec<Reply>, timeout: u32) -> Rig {
+pub(crate) fn rig(replies: Vec<Reply>, timeout: u32) -> Rig {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let server = rt.block_on(Server::start(replies));
     let app = TestApp::new();
@@ -41,14 +41,14 @@ fn rig(replies: Vec<Reply>, timeout: u32) -> Rig {
 }
 
 impl Rig {
-    fn entry(&self, body: &str) -> i64 {
+    pub(crate) fn entry(&self, body: &str) -> i64 {
         self.app
             .ok("diary_create", json!({ "input": { "body": body } }))["id"]
             .as_i64()
             .unwrap()
     }
 
-    fn start(&self, request: Value) -> u64 {
+    pub(crate) fn start(&self, request: Value) -> u64 {
         self.app
             .ok("interpret_start", json!({ "request": request }))["requestId"]
             .as_u64()
@@ -56,13 +56,13 @@ impl Rig {
     }
 
     /// Runs to the end; returns the streamed text and the terminal event.
-    fn run(&self, request: Value) -> (String, String, Value) {
+    pub(crate) fn run(&self, request: Value) -> (String, String, Value) {
         let id = self.start(request);
         let events = self.events.wait_terminal(id, WAIT);
         check_sequence(&events)
     }
 
-    fn history(&self, entry: i64) -> Vec<Value> {
+    pub(crate) fn history(&self, entry: i64) -> Vec<Value> {
         self.app
             .ok("interpret_history", json!({ "entryId": entry }))
             .as_array()
@@ -73,7 +73,7 @@ impl Rig {
 
 /// Asserts seq 0,1,2,… without gaps and exactly one terminal event, last; returns the answer
 /// text, the terminal event's name and payload. Reasoning events are checked by `split_sequence`.
-fn check_sequence(events: &[(String, Value)]) -> (String, String, Value) {
+pub(crate) fn check_sequence(events: &[(String, Value)]) -> (String, String, Value) {
     let (text, _, name, payload) = split_sequence(events);
     (text, name, payload)
 }

@@ -10,4 +10,5 @@ mod recovery;
 mod security;
 mod sse_server;
 mod support;
+mod thread;
 mod tray;

@@ -83,6 +83,7 @@ fn each_window_gets_exactly_the_approved_permissions() {
         "core:window:allow-hide",
         "allow-settings-get",
         "allow-interpret-start",
+        "allow-interpret-follow-up",
         "allow-interpret-stop",
         "allow-interpret-take",
         "allow-diary-file-quick",

@@ -31,6 +31,7 @@ export const api = {
   secretsSetApiKey: (provider, key, sessionOnly = false) => invoke('secrets_set_api_key', { provider, key, sessionOnly }),
   secretsDeleteApiKey: (provider) => invoke('secrets_delete_api_key', { provider }),
   interpretStart: (request) => invoke('interpret_start', { request }),
+  interpretFollowUp: (request) => invoke('interpret_follow_up', { request }),
   interpretStop: (requestId) => invoke('interpret_stop', { requestId }),
   interpretHistory: (entryId) => invoke('interpret_history', { entryId }),
   interpretAdhocList: () => invoke('interpret_adhoc_list'),

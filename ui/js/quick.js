@@ -7,6 +7,8 @@ import { shortcutOf, isComposing } from './ime.js';
 import { applyTheme } from './theme.js';
 import { createInterpreter } from './interpret/client.js';
 import { createStreamView, ended } from './interpret/view.js';
+import { createThread } from './interpret/thread.js';
+import { emptyConversation } from './interpret/conversation.js';
 
 const q = (id) => document.querySelector(`[data-testid="${id}"]`);
 const input = q('quick-input');
@@ -28,10 +30,14 @@ async function boot() {
   const view = createStreamView(els, { openSettings: () => api.trayOpenMain('settings'), settingsTestId: 'quick-open-settings' });
   let run = null;
   let filed = null; // the entry this dream was filed as, until the text changes
+  // Follow-up questions about the reading; filing takes the thread along (it belongs to it).
+  const thread = createThread({ interpreter, prefix: 'quick', onChange: () => render() });
 
   function render() {
     view.render(run && { ...run, partial: run.text.length > 0 });
-    saveBtn.disabled = run?.state === 'streaming' || !input.value.trim() || filed !== null;
+    const asking = thread.busy(run?.conv);
+    if (asking) { els.run.disabled = true; els.stop.disabled = false; }
+    saveBtn.disabled = run?.state === 'streaming' || asking || !input.value.trim() || filed !== null;
     if (filed !== null) {
       els.note.textContent = t('quick.filed');
       saveBtn.textContent = t('quick.saved');
@@ -41,11 +47,12 @@ async function boot() {
   }
 
   function start() {
-    if (run?.state === 'streaming') return;
+    if (run?.state === 'streaming' || thread.busy(run?.conv)) return;
     const content = input.value;
     filed = null;
     run = { state: 'streaming', text: '', interpretationId: null };
     view.reset();
+    thread.show(null);
     if (!content.trim()) {
       run = { state: 'error', text: '', error: { kind: 'empty_entry' } };
       render();
@@ -62,7 +69,10 @@ async function boot() {
       onEnd(kind, payload) {
         ended(mine, kind, payload);
         view.settle();
-        if (mine === run) render();
+        if (payload?.interpretationId) {
+          mine.conv = emptyConversation(payload.interpretationId);
+        }
+        if (mine === run) { thread.show(mine.conv ?? null); render(); }
       },
     });
   }
@@ -73,7 +83,8 @@ async function boot() {
     try {
       const entry = await api.diaryFileQuick({ body: input.value }, run?.interpretationId ?? null);
       filed = entry.id;
-      if (run) run.interpretationId = null; // it is in the diary now
+      // It is in the diary now, thread and all; more questions go on from there.
+      if (run) run.interpretationId = null;
     } catch (err) {
       els.error.textContent = tError(err);
     }
@@ -81,7 +92,10 @@ async function boot() {
   }
 
   els.run.addEventListener('click', start);
-  els.stop.addEventListener('click', () => run?.handle?.stop());
+  els.stop.addEventListener('click', () => {
+    if (run?.state === 'streaming') run.handle?.stop();
+    else thread.stop(run?.conv);
+  });
   saveBtn.addEventListener('click', save);
   q('quick-open-diary').addEventListener('click', () => api.trayOpenMain(null, filed));
   input.addEventListener('input', () => {
@@ -93,7 +107,7 @@ async function boot() {
     if (shortcutOf(e, navigator.platform) === 'submit') { e.preventDefault(); start(); }
   });
   window.addEventListener('focus', () => input.focus());
-  onLanguageChange(() => { document.title = t('quick.heading'); render(); });
+  onLanguageChange(() => { document.title = t('quick.heading'); thread.redraw(); render(); });
   render();
   input.focus();
   document.body.dataset.ready = 'true'; // every listener is in place (tests wait for this)

@@ -12,9 +12,11 @@ export async function createInterpreter() {
      * delta in order; `onThinking(text, movedFromAnswer)` each piece of reasoning in order (with
      * `movedFromAnswer` when the answer shown so far turned out to be reasoning); `onEnd(kind,
      * payload)` is called once with `done`, `stopped` or `error` (`{ kind, message }`, also for a
-     * refused start). Returns `{ stop() }`.
+     * refused start); `onStarted(started)` with the backend's answer (`{ requestId, omittedTurns }`).
+     * `begin` is the command that starts it: an interpretation, or a follow-up question
+     * (`api.interpretFollowUp` with `{ interpretationId, question }`). Returns `{ stop() }`.
      */
-    start(request, { onText, onThinking = () => {}, onEnd }) {
+    start(request, { onText, onThinking = () => {}, onEnd, onStarted = () => {} }, begin = api.interpretStart) {
       const run = { requestId: null, stopAsked: false };
       const seq = new Sequencer(onText);
       const thinkSeq = new Sequencer(([text, moved]) => onThinking(text, moved));
@@ -23,8 +25,10 @@ export async function createInterpreter() {
         else if (kind === 'reasoning') thinkSeq.push(p.seq, [p.text, Boolean(p.movedFromAnswer)]);
         else onEnd(kind, p);
       };
-      api.interpretStart(request).then(({ requestId }) => {
+      begin(request).then((started) => {
+        const { requestId } = started;
         run.requestId = requestId;
+        onStarted(started);
         router.attach(requestId, handle);
         if (run.stopAsked) api.interpretStop(requestId);
       }, (err) => onEnd('error', err));

@@ -6,6 +6,8 @@ import { t, tError, currentLanguage, onLanguageChange } from '../locale.js';
 import { formatNight, formatTime, todayLocal } from '../dates.js';
 import { toast, toastError } from '../toast.js';
 import { createStreamView, ended } from './view.js';
+import { createThread, messageElement } from './thread.js';
+import { conversationOf, emptyConversation } from './conversation.js';
 
 export function createInterpretPanel({ interpreter, ensureSaved, openSettings, defaultStyle = 'traditional' }) {
   const q = (id) => document.querySelector(`[data-testid="${id}"]`);
@@ -20,6 +22,13 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings, d
   style.value = defaultStyle;
   const view = createStreamView(els, { openSettings, settingsTestId: 'interpret-open-settings' });
   const runs = new Map();
+  // Follow-up questions under the reading on screen; one run per entry, questions included.
+  const thread = createThread({
+    interpreter,
+    prefix: 'interpret',
+    onChange: () => renderState(),
+    onSaved: (interpretationId) => refreshHistoryItem(interpretationId),
+  });
   let shown = null; // the entry id the panel shows
   let starting = false; // between the click and the run's registration (saving the entry first)
 
@@ -29,6 +38,7 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings, d
       text: run?.thinking.join('') ?? '', start: run?.thinkStart ?? null,
       end: run?.thinkEnd ?? (run && run.state !== 'streaming' ? run.endedAt : null),
     });
+    thread.show(runs.get(shown)?.conv ?? null);
     renderState();
   }
 
@@ -36,12 +46,16 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings, d
     const run = runs.get(shown) ?? null;
     view.render(run && { ...run, partial: run.chunks.length > 0 });
     els.run.textContent = run && run.state !== 'streaming' ? t('interpret.again') : t('interpret.run');
+    if (thread.busy(run?.conv)) {
+      els.run.disabled = true;
+      els.stop.disabled = false;
+    }
   }
 
   async function start() {
     // One run per entry: a second click or Ctrl+Enter while one streams (or is being started) is
     // ignored here, and refused by the backend if it got through anyway.
-    if (starting || runs.get(shown)?.state === 'streaming') return;
+    if (starting || runs.get(shown)?.state === 'streaming' || thread.busy(runs.get(shown)?.conv)) return;
     starting = true;
     try {
       await startNow();
@@ -63,7 +77,7 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings, d
       return;
     }
     shown = entry.id;
-    if (runs.get(entry.id)?.state === 'streaming') return;
+    if (runs.get(entry.id)?.state === 'streaming' || thread.busy(runs.get(entry.id)?.conv)) return;
     // The thinking clock lives on the run, so it is right whichever entry is on screen.
     const run = {
       entryId: entry.id, chunks: [], thinking: [], state: 'streaming',
@@ -96,8 +110,13 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings, d
         ended(run, kind, payload);
         run.endedAt = Date.now();
         if (run.thinkStart !== null) run.thinkEnd ??= run.endedAt;
+        // A saved reading can be talked about.
+        if (payload?.interpretationId) {
+          run.conv = emptyConversation(payload.interpretationId);
+        }
         if (run.entryId !== shown) return;
         view.settle();
+        thread.show(run.conv ?? null);
         renderState();
         if (payload?.interpretationId) addToHistory(payload.interpretationId);
       },
@@ -107,6 +126,22 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings, d
   function stop() {
     const run = runs.get(shown);
     if (run?.state === 'streaming') run.handle?.stop();
+    else thread.stop(run?.conv);
+  }
+
+  /** Shows a saved reading in the panel, with its thread, ready for the next question. */
+  function continueWith(it) {
+    const current = runs.get(shown);
+    if (current?.state === 'streaming' || thread.busy(current?.conv)) return;
+    runs.set(shown, {
+      entryId: shown, chunks: it.text ? [it.text] : [], thinking: it.reasoning ? [it.reasoning] : [],
+      state: it.status === 'complete' || it.status === 'truncated' ? 'done' : it.status,
+      truncated: it.status === 'truncated', error: it.errorKind ? { kind: it.errorKind } : undefined,
+      thinkStart: it.reasoning ? it.startedAt : null, thinkEnd: it.reasoning ? it.startedAt : null,
+      endedAt: it.finishedAt, interpretationId: it.id, conv: conversationOf(it),
+    });
+    render();
+    thread.focus();
   }
 
   // The history is built once per entry and then grows by one item per finished run: rebuilding
@@ -142,6 +177,15 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings, d
     const body = document.createElement('div');
     body.className = 'history-text';
     body.textContent = it.text;
+    const turns = document.createElement('div');
+    turns.className = 'history-thread';
+    turns.append(...conversationOf(it).turns.map((m) => messageElement(m, 'interpret-history-message')));
+    const more = document.createElement('button');
+    more.type = 'button';
+    more.className = 'link';
+    more.dataset.testid = 'interpret-history-continue';
+    more.textContent = t(it.thread?.length ? 'thread.continue' : 'thread.ask');
+    more.addEventListener('click', () => continueWith(it));
     const del = document.createElement('button');
     del.type = 'button';
     del.className = 'link danger';
@@ -157,7 +201,7 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings, d
         toastError(tError(err));
       }
     });
-    d.append(body, del);
+    d.append(body, turns, more, del);
     return d;
   }
 
@@ -202,6 +246,21 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings, d
     history.replaceChildren(...(items.length ? [heading(), ...first, ...(older.length ? [moreButton()] : [])] : []));
   }
 
+  /** Draws a reading's history item again after its thread grew. */
+  async function refreshHistoryItem(interpretationId) {
+    const old = history.querySelector(`[data-interpretation-id="${interpretationId}"]`);
+    if (!old) return;
+    let it;
+    try {
+      it = await api.interpretGet(interpretationId);
+    } catch {
+      return;
+    }
+    const fresh = historyItem(it);
+    fresh.open = old.open;
+    if (old.isConnected) old.replaceWith(fresh);
+  }
+
   async function addToHistory(interpretationId) {
     const entryId = shown;
     let it;
@@ -229,7 +288,7 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings, d
 
   els.run.addEventListener('click', start);
   els.stop.addEventListener('click', stop);
-  onLanguageChange(() => { renderState(); refreshHistory(); });
+  onLanguageChange(() => { renderState(); thread.redraw(); refreshHistory(); });
 
   return {
     /** The editor opened `entryId` (null: a new, unsaved entry). */
