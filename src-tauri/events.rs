@@ -24,6 +24,39 @@ pub const APP_OPEN_ENTRY: &str = "app:open-entry";
 pub const APP_NEW_ENTRY: &str = "app:new-entry";
 pub const APP_SHOW_VIEW: &str = "app:show-view";
 pub const APP_QUIT_REQUESTED: &str = "app:quit-requested";
+/// How registering the quick window's global shortcut went (`ShortcutStatus`), to every window,
+/// whenever it changes.
+pub const SHORTCUT_STATUS: &str = "tray:shortcut";
+
+/// Where the global shortcut stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ShortcutState {
+    /// Being registered (start-up registers it after the first paint).
+    Pending,
+    Active,
+    /// Another program holds it.
+    Taken,
+    /// Not a key combination.
+    Invalid,
+    /// This desktop has no global shortcuts for apps (Wayland).
+    Unsupported,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShortcutStatus {
+    pub state: ShortcutState,
+    pub shortcut: String,
+}
+
+impl ShortcutStatus {
+    pub fn new(state: ShortcutState, shortcut: &str) -> ShortcutStatus {
+        ShortcutStatus {
+            state,
+            shortcut: shortcut.to_string(),
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -66,7 +66,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             let path = app.path();
             let paths = Paths::new(&path.app_data_dir()?, &path.app_config_dir()?);
             app.manage(AppState::init(paths));
-            tray::window::setup(app.handle())?;
+            tray::lifecycle::setup(app.handle())?;
             Ok(())
         })
         // A window that reloads or goes away stops the streams it started: nobody would read
@@ -114,7 +114,7 @@ pub fn run() {
     // First: a second launch hands over to the running app and exits before it opens the diary.
     let mut b = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            if let Err(e) = tray::window::show_main(app) {
+            if let Err(e) = tray::main_window::show_main(app) {
                 log::error!("could not show the diary window: {e}");
             }
         }))

@@ -9,7 +9,6 @@ use crate::db::Database;
 use crate::interpret::Interpreter;
 use crate::secrets::Secrets;
 use crate::settings::SettingsStore;
-use crate::tray::ShortcutStatus;
 
 pub struct AppState {
     pub db: Database,
@@ -19,10 +18,6 @@ pub struct AppState {
     /// `interpret:*` events waiting for their window (see `interpret::mailbox`).
     pub mailbox: Arc<crate::interpret::mailbox::Mailbox>,
     pub paths: Paths,
-    /// How registering the quick window's global shortcut went, for the settings view.
-    pub shortcut: Mutex<ShortcutStatus>,
-    /// The start-up registration of the shortcut has been started (see `tray::window`).
-    pub shortcut_started: std::sync::atomic::AtomicBool,
     /// Things the user must be told once the window is up (a diary moved aside, …).
     pub notices: Mutex<Vec<Notice>>,
 }
@@ -93,13 +88,10 @@ impl AppState {
             }
         };
         let interpreter = Interpreter::new(db.clone()).expect("the HTTP client builds with rustls");
-        let shortcut = Mutex::new(ShortcutStatus::new("unsupported", &settings.get().shortcut));
         AppState {
             db,
             interpreter,
             mailbox: Arc::default(),
-            shortcut,
-            shortcut_started: Default::default(),
             settings: Arc::new(settings),
             secrets,
             paths,

@@ -20,6 +20,6 @@ pub async fn app_notices(state: State<'_, AppState>) -> Result<Vec<Notice>> {
 #[tauri::command]
 pub async fn app_ready<R: Runtime>(app: AppHandle<R>) -> Result<()> {
     super::ready();
-    crate::tray::window::shortcut_after_start(&app);
+    crate::tray::lifecycle::after_first_paint(&app);
     Ok(())
 }

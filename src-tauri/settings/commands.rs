@@ -20,7 +20,7 @@ pub async fn settings_set<R: Runtime>(
 ) -> Result<Settings> {
     let before = state.settings.get();
     let saved = state.settings.save(settings).await?;
-    crate::tray::window::settings_changed(&app, &before, &saved);
+    crate::tray::lifecycle::settings_changed(&app, &before, &saved);
     Ok(saved)
 }
 

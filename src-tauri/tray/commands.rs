@@ -3,15 +3,17 @@
 
 use tauri::{AppHandle, Manager, Runtime, State};
 
-use super::{close_plan, window, ClosePlan, ShortcutStatus};
+use super::shortcut::Shortcut;
+use super::{close_plan, main_window, menu, ClosePlan};
 use crate::error::{Error, Result};
+use crate::events::ShortcutStatus;
 use crate::state::AppState;
 
 /// What closing the diary window should do: hide to a tray that exists (explaining once) or quit.
 #[tauri::command]
 pub async fn tray_close_plan(state: State<'_, AppState>) -> Result<ClosePlan> {
     let seen = state.settings.get().close_notice_seen;
-    let visible = tokio::task::spawn_blocking(window::tray_visible)
+    let visible = tokio::task::spawn_blocking(menu::tray_visible)
         .await
         .map_err(|e| Error::Internal(format!("tray check failed: {e}")))?;
     Ok(close_plan(visible, seen))
@@ -36,7 +38,7 @@ pub async fn tray_close_main<R: Runtime>(
             log::warn!("close notice not remembered: {}", e.kind());
         }
     }
-    if let Some(w) = app.get_webview_window(window::MAIN) {
+    if let Some(w) = app.get_webview_window(main_window::MAIN) {
         w.hide()
             .map_err(|e| Error::Internal(format!("hide: {e}")))?;
     }
@@ -50,14 +52,12 @@ pub async fn tray_open_main<R: Runtime>(
     view: Option<String>,
     entry_id: Option<i64>,
 ) -> Result<()> {
-    window::open_main(&app, view, entry_id).map_err(|e| Error::Internal(format!("open diary: {e}")))
+    main_window::open_main(&app, view, entry_id)
+        .map_err(|e| Error::Internal(format!("open diary: {e}")))
 }
 
+/// How registering the global shortcut went (then `tray:shortcut` tells each change).
 #[tauri::command]
-pub async fn tray_shortcut_status(state: State<'_, AppState>) -> Result<ShortcutStatus> {
-    state
-        .shortcut
-        .lock()
-        .map(|s| s.clone())
-        .map_err(|_| Error::Internal("shortcut lock poisoned".into()))
+pub async fn tray_shortcut_status(shortcut: State<'_, Shortcut>) -> Result<ShortcutStatus> {
+    Ok(shortcut.status())
 }

@@ -1,9 +1,15 @@
 //! The tray, the quick window and the global shortcut as plain decisions: what each menu item does
 //! and says in each language, when the quick window shows or hides, what closing the diary does, and
-//! whether global shortcuts can work on this desktop. `window.rs` wires them to Tauri.
+//! whether global shortcuts can work on this desktop. The other files carry them out, one job each:
+//! `menu` (the icon), `quick` (the quick window), `main_window` (the diary window's events),
+//! `shortcut` (the global shortcut and its state), `lifecycle` (when each comes and changes).
 
 pub mod commands;
-pub mod window;
+pub mod lifecycle;
+pub mod main_window;
+pub mod menu;
+pub mod quick;
+pub mod shortcut;
 
 use serde::Serialize;
 
@@ -128,25 +134,6 @@ pub fn close_plan(tray_visible: bool, notice_seen: bool) -> ClosePlan {
         ClosePlan {
             action: "quit",
             notice: false,
-        }
-    }
-}
-
-/// Whether the global shortcut can be registered, and if not, why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ShortcutStatus {
-    /// `pending` (being registered), `active`, `taken` (another program holds it), `invalid`,
-    /// `unsupported` (Wayland).
-    pub state: &'static str,
-    pub shortcut: String,
-}
-
-impl ShortcutStatus {
-    pub fn new(state: &'static str, shortcut: &str) -> ShortcutStatus {
-        ShortcutStatus {
-            state,
-            shortcut: shortcut.to_string(),
         }
     }
 }

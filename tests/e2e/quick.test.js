@@ -186,6 +186,14 @@ test('the shortcut is chosen by pressing it; one taken by another program is rep
     await s.click('settings-shortcut-reset');
     await s.waitFor(async () => (await status()) === 'active' && (await s.prop('settings-shortcut', 'value')) === 'Ctrl+Shift+Space',
       { what: 'the default again' });
+
+    // A change made elsewhere (not through this form) reaches the view as an event, unasked.
+    await s.exec(`const i = window.__TAURI__.core.invoke;
+      i('settings_get').then((c) => i('settings_set', { settings: { ...c, shortcut: 'Alt+Shift+K' } })); return true;`);
+    await s.waitFor(async () => (await status()) === 'taken' && /Alt\+Shift\+K/.test(await s.prop('settings-shortcut-status', 'textContent')),
+      { what: 'the pushed status of a shortcut changed elsewhere' });
+    await s.click('settings-shortcut-reset');
+    await s.waitFor(async () => (await status()) === 'active', { what: 'the default once more' });
   } finally {
     grab.child.kill();
     await s.quit();

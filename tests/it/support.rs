@@ -37,8 +37,11 @@ impl TestApp {
     }
 
     pub fn with_state(dir: tempfile::TempDir, state: AppState) -> TestApp {
+        // As `tray::lifecycle::setup` does in the app.
+        let shortcut = haemong_lib::tray::shortcut::Shortcut::new(&state.settings.get().shortcut);
         let app = mock_builder()
             .manage(state)
+            .manage(shortcut)
             .invoke_handler(haemong_lib::invoke_handler())
             .build(mock_context(noop_assets()))
             .expect("mock app builds");

@@ -5,7 +5,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use haemong_lib::tray::window::{quick_window, tray_visible, QUICK};
+use haemong_lib::tray::menu::tray_visible;
+use haemong_lib::tray::quick::{quick_window, QUICK};
 use serde_json::{json, Value};
 use tauri::{Listener, Manager};
 
@@ -123,14 +124,29 @@ fn closing_the_diary_hides_to_an_existing_tray_and_explains_it_once() {
 #[test]
 fn without_the_shortcut_plugin_the_settings_say_unsupported_and_saving_still_works() {
     let app = TestApp::new();
+    assert_eq!(
+        app.ok("tray_shortcut_status", json!({}))["state"],
+        "pending",
+        "pending until the first paint registers it"
+    );
+    let pushed = Arc::new(Mutex::new(Vec::<Value>::new()));
+    let sink = pushed.clone();
+    app.handle().listen_any("tray:shortcut", move |e| {
+        sink.lock()
+            .unwrap()
+            .push(serde_json::from_str(e.payload()).unwrap());
+    });
     let saved = app.ok(
         "settings_set",
         json!({ "settings": { "shortcut": "Alt+Shift+D", "language": "ko" } }),
     );
     assert_eq!(saved["shortcut"], "Alt+Shift+D");
     let status = app.ok("tray_shortcut_status", json!({}));
+    let expected = json!({ "state": "unsupported", "shortcut": "Alt+Shift+D" });
+    assert_eq!(status, expected);
     assert_eq!(
-        status,
-        json!({ "state": "unsupported", "shortcut": "Alt+Shift+D" })
+        *pushed.lock().unwrap(),
+        vec![expected],
+        "the change was pushed to the windows"
     );
 }

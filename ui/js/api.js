@@ -58,6 +58,9 @@ export const api = {
   trayCloseMain: (quit) => invoke('tray_close_main', { quit }),
   trayOpenMain: (view = null, entryId = null) => invoke('tray_open_main', { view, entryId }),
   trayShortcutStatus: () => invoke('tray_shortcut_status'),
+  /** Calls `handler({ state, shortcut })` whenever the global shortcut's registration changes. */
+  onShortcutStatus: (handler) => tauri.webviewWindow.getCurrentWebviewWindow()
+    .listen('tray:shortcut', (e) => handler(e.payload)),
   /**
    * Calls `handler(name, payload)` for what other windows and the tray ask of this one:
    * `diary:changed`, `app:open-entry`, `app:new-entry`, `app:show-view`, `app:quit-requested`.

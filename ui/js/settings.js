@@ -102,11 +102,18 @@ export function createSettings(initial, info, presets) {
     shortcutStatus.dataset.state = shortcut.state;
     shortcutStatus.textContent = t(`settings.shortcut.${shortcut.state}`, { shortcut: displayAccelerator(shortcut.shortcut, navigator.platform) });
   }
+  // Registered in the background after start-up and again on every change: the backend tells
+  // each change (`tray:shortcut`); asking is only for where it stands when the view opens.
+  let shortcutEvents = 0;
+  const listening = api.onShortcutStatus((status) => { shortcutEvents += 1; shortcut = status; showShortcut(); })
+    .catch(() => { /* the asked status still shows */ });
   async function refreshShortcut() {
-    try { shortcut = await api.trayShortcutStatus(); } catch { /* keep the last one */ }
-    showShortcut();
-    // Registered in the background at start-up: ask again until it has settled.
-    if (shortcut.state === 'pending') setTimeout(refreshShortcut, 300);
+    await listening; // no change can fall between the answer and the first event
+    const before = shortcutEvents;
+    let asked;
+    try { asked = await api.trayShortcutStatus(); } catch { return; }
+    // An event that came while asking is newer than the answer.
+    if (shortcutEvents === before) { shortcut = asked; showShortcut(); }
   }
   async function saveShortcut(accel) {
     setShortcut(accel);
