@@ -7,7 +7,7 @@ what="${1:-run}"
 build_pkgs=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev libsecret-1-dev libdbus-1-dev)
 test_pkgs=(xvfb xauth webkit2gtk-driver fonts-noto-cjk gnome-keyring libsecret-tools dbus dbus-x11
-  imagemagick xdotool python3-xlib strace fonts-noto-color-emoji locales procps sqlite3 nodejs
+  imagemagick xdotool python3-xlib python3-dbus python3-gi strace fonts-noto-color-emoji locales procps sqlite3 nodejs
   gcc-mingw-w64-x86-64)
 
 pkgs=("${build_pkgs[@]}")

@@ -36,6 +36,7 @@ fn main() {
             "tray_close_main",
             "tray_open_main",
             "tray_shortcut_status",
+            "reminder_preview",
         ]),
     ))
     .expect("failed to run tauri-build");

@@ -7,6 +7,7 @@ pub mod error;
 pub mod events;
 pub mod fsutil;
 pub mod interpret;
+pub mod reminder;
 pub mod secrets;
 pub mod settings;
 pub mod state;
@@ -56,6 +57,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         tray::commands::tray_close_main,
         tray::commands::tray_open_main,
         tray::commands::tray_shortcut_status,
+        reminder::commands::reminder_preview,
     ]
 }
 
@@ -67,6 +69,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             let paths = Paths::new(&path.app_data_dir()?, &path.app_config_dir()?);
             app.manage(AppState::init(paths));
             tray::lifecycle::setup(app.handle())?;
+            reminder::notify::start(app.handle());
             Ok(())
         })
         // A window that reloads or goes away stops the streams it started: nobody would read
@@ -128,6 +131,11 @@ pub fn run() {
                 )
                 .build(),
         );
+    // The reminder's notification where the plugin shows it (see `reminder::notify`).
+    #[cfg(not(target_os = "linux"))]
+    {
+        b = b.plugin(tauri_plugin_notification::init());
+    }
     if tray::shortcuts_supported(|k| std::env::var(k).ok()) {
         b = b.plugin(tauri_plugin_global_shortcut::Builder::new().build());
     }

@@ -18,6 +18,8 @@ pub struct AppState {
     /// `interpret:*` events waiting for their window (see `interpret::mailbox`).
     pub mailbox: Arc<crate::interpret::mailbox::Mailbox>,
     pub paths: Paths,
+    /// The morning reminder's loop (woken when the settings change).
+    pub reminder: Arc<crate::reminder::Scheduler>,
     /// Things the user must be told once the window is up (a diary moved aside, …).
     pub notices: Mutex<Vec<Notice>>,
 }
@@ -92,6 +94,7 @@ impl AppState {
             db,
             interpreter,
             mailbox: Arc::default(),
+            reminder: Arc::default(),
             settings: Arc::new(settings),
             secrets,
             paths,

@@ -21,6 +21,7 @@ pub async fn settings_set<R: Runtime>(
     let before = state.settings.get();
     let saved = state.settings.save(settings).await?;
     crate::tray::lifecycle::settings_changed(&app, &before, &saved);
+    state.reminder.settings_changed();
     Ok(saved)
 }
 

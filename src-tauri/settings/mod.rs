@@ -41,6 +41,7 @@ pub const MAX_ANSWER_KB: u32 = 1024;
 /// The smallest and largest budget for a follow-up request (characters).
 pub const MIN_THREAD_BUDGET: u32 = 2_000;
 pub const MAX_THREAD_BUDGET: u32 = 2_000_000;
+pub const DEFAULT_REMINDER_TIME: &str = "07:30";
 pub const DEFAULT_SHORTCUT: &str = "CommandOrControl+Shift+Space";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +68,10 @@ pub struct Settings {
     pub auth_header: AuthHeader,
     /// The user confirmed sending the key and dreams over plain http to a remote address.
     pub allow_insecure_http: bool,
+    /// The morning reminder ("Write down last night's dream"), off unless turned on.
+    pub reminder_enabled: bool,
+    /// Its time of day, local, `HH:MM`.
+    pub reminder_time: String,
     /// A follow-up request is kept within this many characters by leaving out the thread's oldest
     /// turns (never the dream); 0 = the default (24,000).
     pub thread_budget_chars: u32,
@@ -91,6 +96,8 @@ impl Default for Settings {
             auth_header: AuthHeader::default(),
             allow_insecure_http: false,
             thread_budget_chars: 0,
+            reminder_enabled: false,
+            reminder_time: DEFAULT_REMINDER_TIME.to_string(),
         }
     }
 }
@@ -127,6 +134,10 @@ impl Settings {
                 "the conversation budget is {MIN_THREAD_BUDGET} to {MAX_THREAD_BUDGET} characters"
             )));
         }
+        self.reminder_time = match self.reminder_time.trim() {
+            "" => DEFAULT_REMINDER_TIME.to_string(),
+            t => crate::reminder::parse_time(t)?.format("%H:%M").to_string(),
+        };
         self.shortcut = self.shortcut.trim().to_string();
         if self.shortcut.is_empty() {
             self.shortcut = DEFAULT_SHORTCUT.to_string();
@@ -260,6 +271,8 @@ mod tests {
             auth_header: AuthHeader::ApiKey,
             allow_insecure_http: true,
             thread_budget_chars: 8_000,
+            reminder_enabled: true,
+            reminder_time: "06:45".into(),
         };
         SettingsStore::load(&p)
             .unwrap()

@@ -58,6 +58,7 @@ export const api = {
   trayCloseMain: (quit) => invoke('tray_close_main', { quit }),
   trayOpenMain: (view = null, entryId = null) => invoke('tray_open_main', { view, entryId }),
   trayShortcutStatus: () => invoke('tray_shortcut_status'),
+  reminderPreview: () => invoke('reminder_preview'),
   /** Calls `handler({ state, shortcut })` whenever the global shortcut's registration changes. */
   onShortcutStatus: (handler) => tauri.webviewWindow.getCurrentWebviewWindow()
     .listen('tray:shortcut', (e) => handler(e.payload)),

@@ -18,6 +18,7 @@ export function createSettings(initial, info, presets) {
     customPrompt: q('settings-custom-prompt'), answerLanguage: q('settings-answer-language'),
     timeoutSecs: q('settings-timeout'), maxAnswerKb: q('settings-max-answer'), shortcut: q('settings-shortcut'),
     authHeader: q('settings-auth-header'), allowInsecureHttp: q('settings-allow-insecure'),
+    reminderEnabled: q('settings-reminder'), reminderTime: q('settings-reminder-time'),
   };
   const keyInput = q('settings-api-key');
   const keyStatus = q('settings-key-status');
@@ -178,6 +179,20 @@ export function createSettings(initial, info, presets) {
     if (await storeKey(false)) toast(t('settings.saved'));
   }
 
+  // The reminder applies as soon as it is turned on or its time is changed, like the language.
+  const saveReminder = () => {
+    if (!f.reminderTime.value) return; // a half-typed time: wait for a whole one
+    saveSettings({ reminderEnabled: f.reminderEnabled.checked, reminderTime: f.reminderTime.value })
+      .then(() => {
+        const [h, m] = f.reminderTime.value.split(':').map(Number);
+        const time = formatTime(new Date(2000, 0, 1, h, m).getTime(), currentLanguage());
+        toast(t(f.reminderEnabled.checked ? 'settings.reminderSet' : 'settings.reminderOff', { time }));
+      })
+      .catch((e) => toastError(tError(e)));
+  };
+  f.reminderEnabled.addEventListener('change', saveReminder);
+  f.reminderTime.addEventListener('change', saveReminder);
+  q('settings-reminder-test').addEventListener('click', () => api.reminderPreview().catch((e) => toastError(tError(e))));
   f.language.addEventListener('change', () => { setLanguage(f.language.value); saveSettings({ language: f.language.value }).catch((e) => toastError(tError(e))); });
   f.theme.addEventListener('change', () => { applyTheme(f.theme.value); saveSettings({ theme: f.theme.value }).catch((e) => toastError(tError(e))); });
   f.provider.addEventListener('change', () => {

@@ -273,4 +273,11 @@ export default {
   "thread.continue": "Continue this conversation",
   "thread.ask": "Ask about this reading",
   "error.empty_question": "Write a question first.",
+  "settings.reminder": "Morning reminder",
+  "settings.reminderOn": "Remind me each morning to write down last night's dream",
+  "settings.reminderTime": "At",
+  "settings.reminderTest": "Show it now",
+  "settings.reminderNote": "A missed reminder (the computer was asleep) is shown on waking within two hours, otherwise skipped for the day. Clicking it opens the quick window.",
+  "settings.reminderSet": "You will be reminded every day at {time}.",
+  "settings.reminderOff": "The morning reminder is off.",
 };

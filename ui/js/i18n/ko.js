@@ -273,4 +273,11 @@ export default {
   "thread.continue": "이 대화 이어 가기",
   "thread.ask": "이 해몽에 대해 묻기",
   "error.empty_question": "먼저 질문을 적어 주세요.",
+  "settings.reminder": "아침 알림",
+  "settings.reminderOn": "매일 아침 간밤의 꿈을 적으라고 알려 주기",
+  "settings.reminderTime": "시각",
+  "settings.reminderTest": "지금 보기",
+  "settings.reminderNote": "컴퓨터가 잠든 사이 놓친 알림은 깨어난 뒤 두 시간 안이면 보여 주고, 그보다 늦으면 그날은 건너뛰어요. 알림을 누르면 빠른 해몽 창이 열려요.",
+  "settings.reminderSet": "매일 {time}에 알려 드릴게요.",
+  "settings.reminderOff": "아침 알림을 껐어요.",
 };

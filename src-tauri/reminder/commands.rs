@@ -1,0 +1,13 @@
+//! Thin command for the reminder: Settings' "Show it now", to see what it looks like (and that
+//! this desktop shows notifications at all).
+
+use tauri::{AppHandle, Runtime};
+
+use crate::error::{Error, Result};
+
+#[tauri::command]
+pub async fn reminder_preview<R: Runtime>(app: AppHandle<R>) -> Result<()> {
+    tokio::task::spawn_blocking(move || super::notify::show(&app))
+        .await
+        .map_err(|e| Error::Internal(format!("notification task: {e}")))?
+}
