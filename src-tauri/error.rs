@@ -19,6 +19,8 @@ pub enum Error {
     NotFound(i64),
     #[error("interpretation {0} does not exist or is already in the diary")]
     InterpretationNotFound(i64),
+    #[error("reading {0} was deleted")]
+    ReadingNotFound(i64),
     #[error("a newer search replaced this one")]
     Superseded,
     #[error("database error: {0}")]
@@ -59,6 +61,7 @@ impl Error {
             Error::InvalidInput(_) => ErrorKind::InvalidInput,
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::InterpretationNotFound(_) => ErrorKind::InterpretationNotFound,
+            Error::ReadingNotFound(_) => ErrorKind::ReadingNotFound,
             Error::Superseded => ErrorKind::Superseded,
             Error::Database(e) if is_busy(e) => ErrorKind::DatabaseBusy,
             Error::Database(_) | Error::Migration(_) => ErrorKind::Database,
@@ -95,8 +98,7 @@ fn is_busy(e: &rusqlite::Error) -> bool {
 }
 
 /// Every kind of failure the UI tells apart, serialized as its snake_case name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
     EmptyEntry,
     EmptyQuestion,
@@ -104,6 +106,7 @@ pub enum ErrorKind {
     InvalidInput,
     NotFound,
     InterpretationNotFound,
+    ReadingNotFound,
     Superseded,
     DatabaseBusy,
     Database,
@@ -131,9 +134,8 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    /// The same name as serialized, for logs and the `error_kind` column.
+    /// The name the UI keys on, also in logs and the `error_kind` column (serialized as this).
     pub fn as_str(self) -> &'static str {
-        // A unit test checks these against serde's names.
         match self {
             ErrorKind::EmptyEntry => "empty_entry",
             ErrorKind::EmptyQuestion => "empty_question",
@@ -141,6 +143,7 @@ impl ErrorKind {
             ErrorKind::InvalidInput => "invalid_input",
             ErrorKind::NotFound => "not_found",
             ErrorKind::InterpretationNotFound => "interpretation_not_found",
+            ErrorKind::ReadingNotFound => "reading_not_found",
             ErrorKind::Superseded => "superseded",
             ErrorKind::DatabaseBusy => "database_busy",
             ErrorKind::Database => "database",
@@ -227,6 +230,12 @@ impl Upstream {
     }
 }
 
+impl serde::Serialize for ErrorKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let details = self.details();
@@ -269,20 +278,28 @@ mod tests {
     }
 
     #[test]
-    fn every_kind_serializes_as_its_name() {
-        for k in [
-            ErrorKind::EmptyEntry,
-            ErrorKind::DatabaseBusy,
-            ErrorKind::InterpretationNotFound,
-            ErrorKind::AlreadyRunning,
-            ErrorKind::KeyRejected,
-            ErrorKind::Redirected,
-            ErrorKind::InsecureUrl,
+    fn kinds_go_to_the_ui_under_the_names_its_dictionaries_use() {
+        // The names in ui/js/i18n/*.js (`error.<kind>`): renaming one here would leave the UI
+        // showing a raw key.
+        for (k, name) in [
+            (ErrorKind::EmptyEntry, "empty_entry"),
+            (ErrorKind::EmptyQuestion, "empty_question"),
+            (ErrorKind::DatabaseBusy, "database_busy"),
+            (
+                ErrorKind::InterpretationNotFound,
+                "interpretation_not_found",
+            ),
+            (ErrorKind::ReadingNotFound, "reading_not_found"),
+            (ErrorKind::AlreadyRunning, "already_running"),
+            (ErrorKind::KeyRejected, "key_rejected"),
+            (ErrorKind::Redirected, "redirected"),
+            (ErrorKind::InsecureUrl, "insecure_url"),
         ] {
-            assert_eq!(
-                serde_json::to_value(k).unwrap(),
-                serde_json::Value::String(k.as_str().into()),
-                "{k:?}"
+            assert_eq!(serde_json::to_value(k).unwrap(), name, "{k:?}");
+            let dict = include_str!("../ui/js/i18n/en.js");
+            assert!(
+                dict.contains(&format!("error.{name}")),
+                "the English dictionary has error.{name}"
             );
         }
     }

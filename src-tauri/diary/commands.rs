@@ -81,6 +81,9 @@ pub async fn diary_file_quick<R: Runtime>(
     input: EntryInput,
     interpretation_id: Option<i64>,
 ) -> Result<Entry> {
+    if interpretation_id.is_some_and(|id| state.interpreter.answering_adhoc(id)) {
+        return Err(crate::error::Error::AlreadyRunning);
+    }
     let entry = state
         .db
         .call(move |c| crate::db::file_into_diary(c, &input, interpretation_id))

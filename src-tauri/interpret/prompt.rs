@@ -80,6 +80,9 @@ pub const FOLLOW_UP_NOTE: &str = "The dreamer is now asking follow-up questions 
 and your interpretation of it. Answer the question in the same spirit, briefly, and in plain text \
 without Markdown.";
 
+/// What an empty answer is sent as, so the roles still alternate.
+pub const NO_ANSWER: &str = "(no answer)";
+
 /// One earlier question of a thread and the answer it got.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Turn {
@@ -116,16 +119,20 @@ pub fn follow_up_thread(
         omitted += 1;
     }
     let mut messages = vec![("system", system.to_string()), ("user", dream.to_string())];
-    // A thinking-only first answer has no text; an empty assistant message is refused by some
-    // servers, so it is left out rather than sent empty.
-    if !answer.is_empty() {
-        messages.push(("assistant", answer.to_string()));
-    }
+    // An answer may be empty (the model only thought, or was stopped while thinking). Some
+    // servers refuse an empty message and some chat templates refuse two user messages in a row
+    // ("roles must alternate"), so an empty answer is sent as a short placeholder.
+    let said = |a: &str| {
+        if a.trim().is_empty() {
+            NO_ANSWER.to_string()
+        } else {
+            a.to_string()
+        }
+    };
+    messages.push(("assistant", said(answer)));
     for t in &turns[omitted..] {
         messages.push(("user", t.question.clone()));
-        if !t.answer.is_empty() {
-            messages.push(("assistant", t.answer.clone()));
-        }
+        messages.push(("assistant", said(&t.answer)));
     }
     messages.push(("user", question.to_string()));
     Thread { messages, omitted }
@@ -239,6 +246,14 @@ mod tests {
             4,
             "but still sends system, dream, answer, question"
         );
+        let quiet = follow_up_thread("sys", "꿈", "", &[turn("왜?", "")], "그래서?", 10_000);
+        let roles: Vec<_> = quiet.messages.iter().map(|(r, _)| *r).collect();
+        assert_eq!(
+            roles,
+            ["system", "user", "assistant", "user", "assistant", "user"],
+            "empty answers keep the roles alternating"
+        );
+        assert_eq!(quiet.messages[2].1, NO_ANSWER);
         let body = chat_body("m", &[("user", "x")], false);
         assert_eq!(body["messages"][0]["role"], "user");
     }

@@ -154,16 +154,7 @@ impl Interpreter {
                 (None, text, Some(content))
             }
         };
-        if dream_text.trim().is_empty() {
-            return Err(Error::EmptyEntry);
-        }
-        let chars = dream_text.chars().count();
-        if chars > MAX_DREAM_CHARS {
-            return Err(Error::TooLong {
-                chars,
-                limit: MAX_DREAM_CHARS,
-            });
-        }
+        check_dream(&dream_text)?;
         let endpoint = usable_endpoint(&settings, secrets).await?;
         let style = request.style.unwrap_or(settings.style);
         let system = prompt::with_symbols(
@@ -216,7 +207,7 @@ impl Interpreter {
         let (interpretation, entry) = self
             .db
             .call(move |c| {
-                let i = store::get(c, id)?.ok_or(Error::InterpretationNotFound(id))?;
+                let i = store::get(c, id)?.ok_or(Error::ReadingNotFound(id))?;
                 let entry = match i.entry_id {
                     Some(e) => Some(repo::get(c, e)?),
                     None => None,
@@ -233,6 +224,7 @@ impl Interpreter {
             Some(e) => prompt::dream_message(&e.title, &e.body),
             None => prompt::dream_message("", interpretation.dream.as_deref().unwrap_or("")),
         };
+        check_dream(&dream)?;
         let endpoint = usable_endpoint(&settings, secrets).await?;
         let style = Style::from_id(&interpretation.style).unwrap_or(settings.style);
         let system = format!(
@@ -324,12 +316,15 @@ impl Interpreter {
         );
         let secrets = secrets.clone();
         tokio::spawn(async move {
-            // Whatever happens in this task (a panic included), the run leaves `running`: the entry
-            // is never stuck as "already running", and `shutdown` never waits in vain.
-            let _leave = Leave {
+            // Whatever happens in this task (a panic included), the run leaves `running` and the
+            // window hears that it ended: the entry is never stuck as "already running" or as
+            // streaming on screen, and `shutdown` never waits in vain.
+            let mut leave = Leave {
                 running: running.clone(),
                 finished: finished.clone(),
                 request_id,
+                sink: sink.clone(),
+                told: false,
             };
             let mut record = Record::new(request_id, row);
             let outcome =
@@ -354,12 +349,20 @@ impl Interpreter {
             lock(&running).remove(&request_id);
             finished.notify_waiters();
             sink(event(saved));
-            drop(_leave);
+            leave.told = true;
         });
         Ok(Started {
             request_id,
             omitted_turns: omitted,
         })
+    }
+
+    /// Whether a question about the ad-hoc reading `interpretation_id` is being answered (it
+    /// must not be filed into the diary meanwhile: the answer would join a thread that moved).
+    pub fn answering_adhoc(&self, interpretation_id: i64) -> bool {
+        lock(&self.running)
+            .values()
+            .any(|r| r.key == Some(RunKey::Adhoc(interpretation_id)))
     }
 
     fn refuse_if_running(&self, key: RunKey) -> Result<()> {
@@ -440,6 +443,22 @@ impl Interpreter {
             false => Err(Error::InterpretationNotFound(id)),
         }
     }
+}
+
+/// A dream is sent only when it has words and is not absurdly long (an entry may have been emptied
+/// or grown since its reading).
+fn check_dream(dream: &str) -> Result<()> {
+    if dream.trim().is_empty() {
+        return Err(Error::EmptyEntry);
+    }
+    let chars = dream.chars().count();
+    if chars > MAX_DREAM_CHARS {
+        return Err(Error::TooLong {
+            chars,
+            limit: MAX_DREAM_CHARS,
+        });
+    }
+    Ok(())
 }
 
 /// The saved endpoint, refused before any connection when it cannot work (no key, no model).
@@ -540,12 +559,23 @@ struct Leave {
     running: Arc<Mutex<HashMap<u64, Run>>>,
     finished: Arc<tokio::sync::Notify>,
     request_id: u64,
+    sink: Sink,
+    /// The terminal event went out.
+    told: bool,
 }
 
 impl Drop for Leave {
     fn drop(&mut self) {
         if lock(&self.running).remove(&self.request_id).is_some() {
             self.finished.notify_waiters();
+        }
+        if !self.told {
+            let gone = Error::Internal("the interpretation ended unexpectedly".into());
+            (self.sink)(InterpretEvent::failed(
+                self.request_id,
+                &gone,
+                Saved::default(),
+            ));
         }
     }
 }

@@ -60,6 +60,16 @@ impl Reminder {
         self.at
     }
 
+    /// The same reminder moved to `at`: one already shown (or skipped) today stays dealt with, so
+    /// moving the time later does not bring a second one the same day.
+    pub fn moved(&self, now: NaiveDateTime, at: NaiveTime) -> Reminder {
+        let mut r = Reminder::starting(now, at);
+        if self.handled == Some(now.date()) {
+            r.handled = self.handled;
+        }
+        r
+    }
+
     pub fn tick(&mut self, now: NaiveDateTime) -> Tick {
         let today = now.date();
         let due = today.and_time(self.at);
@@ -116,9 +126,10 @@ impl Scheduler {
                     MAX_NAP
                 }
                 Some(at) => {
-                    let r = match current.as_mut() {
-                        Some(r) if r.at() == at => r,
-                        _ => current.insert(Reminder::starting(now(), at)),
+                    let r = match current.take() {
+                        Some(r) if r.at() == at => current.insert(r),
+                        Some(old) => current.insert(old.moved(now(), at)),
+                        None => current.insert(Reminder::starting(now(), at)),
                     };
                     match r.tick(now()) {
                         Tick::Wait(d) => d,
@@ -218,6 +229,30 @@ mod tests {
         let mut r = Reminder::starting(at("2026-11-30 08:00:00"), seven_thirty());
         assert_eq!(r.tick(at("2026-11-30 08:00:00")), Tick::Wait(MAX_NAP));
         assert_eq!(r.tick(at("2026-12-01 07:30:00")), Tick::Show);
+    }
+
+    #[test]
+    fn moving_the_time_after_todays_reminder_brings_no_second_one() {
+        let mut r = Reminder::starting(at("2026-11-30 06:00:00"), seven_thirty());
+        assert_eq!(r.tick(at("2026-11-30 07:30:00")), Tick::Show);
+        let mut later = r.moved(at("2026-11-30 07:40:00"), parse_time("08:00").unwrap());
+        assert_eq!(
+            later.tick(at("2026-11-30 08:00:00")),
+            Tick::Wait(MAX_NAP),
+            "today's was shown already"
+        );
+        assert_eq!(
+            later.tick(at("2026-12-01 08:00:00")),
+            Tick::Show,
+            "tomorrow at the new time"
+        );
+        let fresh = Reminder::starting(at("2026-11-30 06:00:00"), seven_thirty());
+        let mut earlier = fresh.moved(at("2026-11-30 06:10:00"), parse_time("06:30").unwrap());
+        assert_eq!(
+            earlier.tick(at("2026-11-30 06:30:00")),
+            Tick::Show,
+            "moved before it went, it still comes today"
+        );
     }
 
     #[test]

@@ -35,19 +35,33 @@ pub fn show<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
     show_on_this_system(app, title, body)
 }
 
+/// The reminder on screen (its id at the notification server), while a thread waits for its click.
+#[cfg(target_os = "linux")]
+static ON_SCREEN: std::sync::Mutex<Option<u32>> = std::sync::Mutex::new(None);
+
 #[cfg(target_os = "linux")]
 fn show_on_this_system<R: Runtime>(app: &AppHandle<R>, title: &str, body: &str) -> Result<()> {
-    let handle = notify_rust::Notification::new()
-        .appname("Haemong")
+    let on_screen = || ON_SCREEN.lock().unwrap_or_else(|p| p.into_inner());
+    let mut n = notify_rust::Notification::new();
+    n.appname("Haemong")
         .summary(title)
         .body(body)
         .icon("haemong")
         .action("default", title)
-        .hint(notify_rust::Hint::DesktopEntry("haemong".into()))
+        .hint(notify_rust::Hint::DesktopEntry("haemong".into()));
+    // One still up (days in a tray, a desktop that keeps them) is replaced, not joined by
+    // another: one notification, one waiting thread, however long the app runs.
+    if let Some(id) = *on_screen() {
+        n.id(id);
+    }
+    let handle = n
         .show()
         .map_err(|e| Error::Internal(format!("the notification server: {e}")))?;
+    let id = handle.id();
+    if on_screen().replace(id) == Some(id) {
+        return Ok(()); // the thread waiting for that id hears this one's click too
+    }
     let app = app.clone();
-    // Waits for the click (or the notification closing) on a thread of its own.
     std::thread::spawn(move || {
         handle.wait_for_action(|action| {
             if action == "default" {
@@ -55,7 +69,11 @@ fn show_on_this_system<R: Runtime>(app: &AppHandle<R>, title: &str, body: &str) 
                     log::error!("quick window from the reminder: {e}");
                 }
             }
-        })
+        });
+        let mut shown = on_screen();
+        if *shown == Some(id) {
+            *shown = None;
+        }
     });
     Ok(())
 }

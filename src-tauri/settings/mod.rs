@@ -151,6 +151,9 @@ impl Settings {
 pub struct SettingsStore {
     path: PathBuf,
     current: Mutex<Settings>,
+    /// One save at a time, from checking to the file to memory: two saves at once (the reminder
+    /// and the theme, say) must not leave the file and memory disagreeing.
+    writing: Mutex<()>,
 }
 
 /// What loading found.
@@ -175,6 +178,7 @@ impl SettingsStore {
             store: SettingsStore {
                 path: path.to_path_buf(),
                 current: Mutex::new(settings),
+                writing: Mutex::new(()),
             },
             moved_aside,
         })
@@ -185,6 +189,7 @@ impl SettingsStore {
         SettingsStore {
             path: path.to_path_buf(),
             current: Mutex::new(Settings::default()),
+            writing: Mutex::new(()),
         }
     }
 
@@ -202,6 +207,8 @@ impl SettingsStore {
 
     /// Saves atomically: a crash leaves either the old file or the new one, never half of one.
     pub fn set(&self, new: Settings) -> Result<Settings> {
+        // Held on the blocking pool only (`save`), never across an `.await`.
+        let _one_at_a_time = self.writing.lock().unwrap_or_else(|p| p.into_inner());
         let new = new.validated()?;
         // Checked when the address (or the permission) changes, so settings saved before this
         // rule existed can still be saved (language, theme, closing to the tray); an interpretation
@@ -232,6 +239,37 @@ mod tests {
         let l = SettingsStore::load(&dir.path().join("settings.json")).unwrap();
         assert_eq!(l.store.get(), Settings::default());
         assert!(l.moved_aside.is_none(), "nothing to move aside");
+    }
+
+    #[test]
+    fn saves_at_once_leave_the_file_and_memory_agreeing() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("settings.json");
+        let store = Arc::new(SettingsStore::load(&p).unwrap().store);
+        let threads: Vec<_> = (0..8u32)
+            .map(|i| {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    for j in 0..25u32 {
+                        let s = Settings {
+                            timeout_secs: i * 100 + j,
+                            ..Settings::default()
+                        };
+                        store.set(s).unwrap();
+                    }
+                })
+            })
+            .collect();
+        threads.into_iter().for_each(|t| t.join().unwrap());
+        let on_disk = SettingsStore::load(&p).unwrap();
+        assert!(on_disk.moved_aside.is_none(), "the file is whole");
+        assert_eq!(
+            on_disk.store.get(),
+            store.get(),
+            "the last save in memory is the one on disk"
+        );
+        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(leftovers, 1, "no temporary file is left behind");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 // A small WebDriver client for the real Haemong window: tauri-driver in front of WebKitWebDriver,
 // one driver per test file with its own data and config folders, so runs never share a diary.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -18,10 +18,18 @@ async function freePort() {
   });
 }
 
+// The homes this process made, removed when it exits (tests read them until the end; a soak's
+// holds a 400 MB diary, and hundreds were left behind in /tmp before).
+const madeHomes = [];
+process.on('exit', () => { for (const h of madeHomes) rmSync(h, { recursive: true, force: true }); });
+
 /** Starts tauri-driver with an isolated home for the app; `lang` sets the system language. */
 export async function startDriver({ lang = 'en_US.UTF-8', home } = {}) {
   if (!BIN) throw new Error('HAEMONG_BIN is not set (run through `make e2e`)');
-  home ??= mkdtempSync(join(tmpdir(), 'haemong-e2e-'));
+  if (!home) {
+    home = mkdtempSync(join(tmpdir(), 'haemong-e2e-'));
+    madeHomes.push(home);
+  }
   for (const d of ['data', 'config', 'cache']) mkdirSync(join(home, d), { recursive: true });
   const port = await freePort();
   const nativePort = await freePort();

@@ -83,7 +83,7 @@ for (const [lang, name, dream, questions] of [
   });
 }
 
-test('a question whose answer fails comes back to the box, with a translated message', async () => {
+test('a question asked right after an edit is about the dream as edited; one whose answer fails comes back, translated', async () => {
   const { server, s } = await rig.open({
     lang: 'ko_KR.UTF-8',
     onRequest: async (seen, res) => {
@@ -98,7 +98,14 @@ test('a question whose answer fails comes back to the box, with a translated mes
     await s.writeDream('이빨이 빠지는 꿈');
     await s.click('interpret-run');
     await s.waitFor(async () => (await s.attr('interpret-status', 'data-state')) === 'done', { what: 'the reading', timeout: 20000 });
+    // An edit still waiting for its autosave, then the question at once.
+    await s.exec(`const b = document.querySelector('[data-testid="entry-body"]'); b.focus();
+      b.setSelectionRange(b.value.length, b.value.length); document.execCommand('insertText', false, arguments[0]); return true;`,
+    [' 그런데 새 이가 다시 났다.']);
     await ask(s, '왜 이빨인가요?');
+    await s.waitFor(async () => server.requests.length >= 2, { what: 'the follow-up request' });
+    assert.equal(server.requests[1].body.messages[1].content, '이빨이 빠지는 꿈 그런데 새 이가 다시 났다.',
+      'the edit was saved first and sent');
     const message = await s.waitFor(async () => {
       const t = await s.prop('interpret-followup-error', 'textContent');
       return t && t;

@@ -276,7 +276,11 @@ fn bad_questions_are_refused_before_any_request() {
         ask(done["interpretationId"].clone(), &"가".repeat(20_001)),
         "too_long"
     );
-    assert_eq!(ask(json!(999_999), "왜?"), "interpretation_not_found");
+    assert_eq!(
+        ask(json!(999_999), "왜?"),
+        "reading_not_found",
+        "a deleted reading is said to be deleted, not filed"
+    );
     assert_eq!(
         r.server.requests().len(),
         1,
@@ -304,4 +308,40 @@ fn a_quick_window_thread_is_filed_into_the_diary_with_its_dream() {
     let thread = history[0]["thread"].as_array().unwrap();
     assert_eq!(thread.len(), 2, "the thread came along");
     assert_eq!(thread[0]["text"], "태몽인가요?");
+}
+
+#[test]
+fn a_quick_reading_is_not_filed_while_a_question_about_it_is_answered() {
+    let stalled = Reply::stream(by_event(&sse(&["생각 중"], None, false))).then(Step::Stall);
+    let r = rig(vec![answer(&["길몽"]), stalled], 0);
+    let (_, _, done) = r.run(json!({ "content": "용꿈" }));
+    let interpretation = done["interpretationId"].clone();
+    let id = r.ask(&interpretation, "언제요?")["requestId"]
+        .as_u64()
+        .unwrap();
+    let deadline = Instant::now() + WAIT;
+    while r.events.of(id).is_empty() {
+        assert!(Instant::now() < deadline, "the answer starts");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let filed = r.app.invoke(
+        "diary_file_quick",
+        json!({ "input": { "body": "용꿈" }, "interpretationId": interpretation }),
+    );
+    assert_eq!(
+        filed.unwrap_err()["kind"],
+        "already_running",
+        "filing waits for the answer"
+    );
+    r.app.ok("interpret_stop", json!({ "requestId": id }));
+    r.events.wait_terminal(id, WAIT);
+    let entry = r.app.ok(
+        "diary_file_quick",
+        json!({ "input": { "body": "용꿈" }, "interpretationId": interpretation }),
+    );
+    let thread = r.history(entry["id"].as_i64().unwrap())[0]["thread"].clone();
+    assert_eq!(
+        thread[1]["status"], "stopped",
+        "then it is filed, thread and all"
+    );
 }

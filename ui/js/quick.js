@@ -106,7 +106,11 @@ async function boot() {
     if (e.key === 'Escape' && !isComposing(e)) { e.preventDefault(); api.hideWindow(); return; }
     if (shortcutOf(e, navigator.platform) === 'submit') { e.preventDefault(); start(); }
   });
-  window.addEventListener('focus', () => input.focus());
+  // Coming back to the window: the cursor goes to the dream field unless it was somewhere already
+  // (a question being typed stays where it is).
+  window.addEventListener('focus', () => {
+    if (!document.activeElement || document.activeElement === document.body) input.focus();
+  });
   onLanguageChange(() => { document.title = t('quick.heading'); thread.redraw(); render(); });
   render();
   input.focus();

@@ -148,9 +148,16 @@ export function createSettings(initial, info, presets) {
 
   // Saves `values` over what is saved; the form is refilled (with the normalised address, …)
   // only for a full save, so a language switch never discards other fields being edited.
-  async function saveSettings(values, { refill = false } = {}) {
-    current = await api.settingsSet({ ...current, ...values });
-    if (refill) fill(current);
+  // One save at a time, each built on what the one before it saved: saves that overlapped (the
+  // reminder, then the theme) each started from the same `current` and undid each other.
+  let saving = Promise.resolve();
+  function saveSettings(values, { refill = false } = {}) {
+    const run = saving.then(async () => {
+      current = await api.settingsSet({ ...current, ...values });
+      if (refill) fill(current);
+    });
+    saving = run.catch(() => {});
+    return run;
   }
 
   async function storeKey(sessionOnly) {
@@ -181,12 +188,14 @@ export function createSettings(initial, info, presets) {
 
   // The reminder applies as soon as it is turned on or its time is changed, like the language.
   const saveReminder = () => {
-    if (!f.reminderTime.value) return; // a half-typed time: wait for a whole one
-    saveSettings({ reminderEnabled: f.reminderEnabled.checked, reminderTime: f.reminderTime.value })
+    // A half-typed or cleared time keeps the last whole one.
+    const time = f.reminderTime.value || current.reminderTime;
+    saveSettings({ reminderEnabled: f.reminderEnabled.checked, reminderTime: time })
       .then(() => {
-        const [h, m] = f.reminderTime.value.split(':').map(Number);
-        const time = formatTime(new Date(2000, 0, 1, h, m).getTime(), currentLanguage());
-        toast(t(f.reminderEnabled.checked ? 'settings.reminderSet' : 'settings.reminderOff', { time }));
+        f.reminderTime.value = current.reminderTime;
+        const [h, m] = current.reminderTime.split(':').map(Number);
+        const at = formatTime(new Date(2000, 0, 1, h, m).getTime(), currentLanguage());
+        toast(t(f.reminderEnabled.checked ? 'settings.reminderSet' : 'settings.reminderOff', { time: at }));
       })
       .catch((e) => toastError(tError(e)));
   };

@@ -280,4 +280,6 @@ export default {
   "settings.reminderNote": "A missed reminder (the computer was asleep) is shown on waking within two hours, otherwise skipped for the day. Clicking it opens the quick window.",
   "settings.reminderSet": "You will be reminded every day at {time}.",
   "settings.reminderOff": "The morning reminder is off.",
+  "error.reading_not_found": "This reading was deleted, so it can no longer be asked about.",
+  "thread.notKept": "This answer could not be kept: its reading was deleted meanwhile.",
 };

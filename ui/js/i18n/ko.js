@@ -280,4 +280,6 @@ export default {
   "settings.reminderNote": "컴퓨터가 잠든 사이 놓친 알림은 깨어난 뒤 두 시간 안이면 보여 주고, 그보다 늦으면 그날은 건너뛰어요. 알림을 누르면 빠른 해몽 창이 열려요.",
   "settings.reminderSet": "매일 {time}에 알려 드릴게요.",
   "settings.reminderOff": "아침 알림을 껐어요.",
+  "error.reading_not_found": "이 해몽은 삭제되어 더 물어볼 수 없어요.",
+  "thread.notKept": "그사이 해몽이 삭제되어 이 답은 저장되지 않았어요.",
 };

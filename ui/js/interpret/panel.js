@@ -28,6 +28,11 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings, d
     prefix: 'interpret',
     onChange: () => renderState(),
     onSaved: (interpretationId) => refreshHistoryItem(interpretationId),
+    // The question is about the dream as it reads now: what is being typed is saved first.
+    beforeAsk: async () => {
+      const entry = await ensureSaved();
+      if (!entry?.id) throw entry?.error ?? { kind: 'empty_entry' };
+    },
   });
   let shown = null; // the entry id the panel shows
   let starting = false; // between the click and the run's registration (saving the entry first)
@@ -131,6 +136,8 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings, d
 
   /** Shows a saved reading in the panel, with its thread, ready for the next question. */
   function continueWith(it) {
+    // Only a reading of the entry on screen (a history still on its way may show the last one's).
+    if (it.entryId !== shown) return;
     const current = runs.get(shown);
     if (current?.state === 'streaming' || thread.busy(current?.conv)) return;
     runs.set(shown, {
@@ -185,7 +192,7 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings, d
     more.className = 'link';
     more.dataset.testid = 'interpret-history-continue';
     more.textContent = t(it.thread?.length ? 'thread.continue' : 'thread.ask');
-    more.addEventListener('click', () => continueWith(it));
+    more.addEventListener('click', () => continueWith(d.item)); // the item as it is now
     const del = document.createElement('button');
     del.type = 'button';
     del.className = 'link danger';
@@ -246,19 +253,23 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings, d
     history.replaceChildren(...(items.length ? [heading(), ...first, ...(older.length ? [moreButton()] : [])] : []));
   }
 
-  /** Draws a reading's history item again after its thread grew. */
+  /** Adds the turns a reading's thread gained to its history item (never redraws the rest). */
   async function refreshHistoryItem(interpretationId) {
-    const old = history.querySelector(`[data-interpretation-id="${interpretationId}"]`);
-    if (!old) return;
+    const item = () => history.querySelector(`[data-interpretation-id="${interpretationId}"]`);
+    if (!item()) return;
     let it;
     try {
       it = await api.interpretGet(interpretationId);
     } catch {
       return;
     }
-    const fresh = historyItem(it);
-    fresh.open = old.open;
-    if (old.isConnected) old.replaceWith(fresh);
+    const d = item();
+    if (!d) return;
+    d.item = it;
+    const drawn = d.querySelector('.history-thread');
+    const turns = conversationOf(it).turns;
+    drawn.append(...turns.slice(drawn.children.length).map((m) => messageElement(m, 'interpret-history-message')));
+    d.querySelector('[data-testid="interpret-history-continue"]').textContent = t('thread.continue');
   }
 
   async function addToHistory(interpretationId) {
@@ -297,6 +308,9 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings, d
       // A new entry that just got its id keeps what the panel showed for it.
       if (shown === null && entryId !== null && runs.has(null)) runs.delete(null);
       shown = entryId;
+      // The last entry's history must not stay clickable under this one while this one loads.
+      history.replaceChildren();
+      older = [];
       render();
       refreshHistory();
     },

@@ -47,7 +47,8 @@ export function messageElement(turn, testid = 'interpret-message') {
 function markState(el, turn) {
   el.dataset.state = turn.state ?? 'done';
   const note = el.querySelector('.message-note');
-  note.textContent = turn.state === 'streaming' ? t('interpret.state.streaming')
+  note.textContent = turn.notKept ? t('thread.notKept')
+    : turn.state === 'streaming' ? t('interpret.state.streaming')
     : turn.state === 'stopped' ? t('interpret.status.stopped')
       : turn.state === 'error' ? (turn.error ? tError(turn.error) : t('interpret.status.error'))
         : turn.truncated ? t('interpret.status.truncated') : '';
@@ -56,9 +57,11 @@ function markState(el, turn) {
 /**
  * `prefix`: `interpret` or `quick` (the test ids: `{prefix}-thread`, `{prefix}-followup-input`,
  * `{prefix}-followup-send`, `{prefix}-followup-error`). `onChange()` after a question starts or
- * ends (the caller's buttons follow); `onSaved(interpretationId)` when a turn was saved.
+ * ends (the caller's buttons follow); `onSaved(interpretationId)` when a turn was saved;
+ * `beforeAsk()` before a question is sent (the panel saves the dream being typed, so the question
+ * is about the dream as it reads now).
  */
-export function createThread({ interpreter, prefix, onChange = () => {}, onSaved = () => {} }) {
+export function createThread({ interpreter, prefix, onChange = () => {}, onSaved = () => {}, beforeAsk = async () => {} }) {
   const q = (id) => document.querySelector(`[data-testid="${prefix}-${id}"]`);
   const container = q('thread');
   const box = q('followup');
@@ -71,9 +74,10 @@ export function createThread({ interpreter, prefix, onChange = () => {}, onSaved
   function draw() {
     container.replaceChildren();
     liveEl = null;
-    error.textContent = '';
+    error.textContent = shown?.error ?? '';
     container.hidden = !shown || !shown.turns.length;
-    box.hidden = !shown;
+    // A reading deleted meanwhile can no longer be talked about.
+    box.hidden = !shown || Boolean(shown.gone);
     if (!shown) return;
     if (shown.omitted) container.append(omittedNote());
     for (const turn of shown.turns) {
@@ -96,10 +100,24 @@ export function createThread({ interpreter, prefix, onChange = () => {}, onSaved
     send.disabled = !shown || Boolean(shown.live);
   }
 
-  function ask() {
+  /** Puts a question that got no kept answer back where the user types, before anything new. */
+  function giveBack(conv, question, message) {
+    conv.error = message;
+    const typed = (conv === shown ? input.value : conv.draft ?? '').trim();
+    const back = typed ? `${question}\n${typed}` : question;
+    if (conv === shown) {
+      input.value = back;
+      error.textContent = message;
+    } else {
+      conv.draft = back;
+    }
+  }
+
+  async function ask() {
     const conv = shown;
-    if (!conv || conv.live) return;
+    if (!conv || conv.live || conv.gone) return;
     const question = input.value.trim();
+    conv.error = '';
     error.textContent = '';
     if (!question) { error.textContent = tError({ kind: 'empty_question' }); input.focus(); return; }
     input.value = '';
@@ -114,6 +132,16 @@ export function createThread({ interpreter, prefix, onChange = () => {}, onSaved
     buttons();
     onChange();
     const mine = () => conv === shown && conv.live === answer ? liveEl : null;
+    try {
+      await beforeAsk();
+    } catch (err) {
+      withdraw(conv, asked);
+      if (conv === shown) draw();
+      giveBack(conv, question, tError(err));
+      buttons();
+      onChange();
+      return;
+    }
     answer.handle = interpreter.start({ interpretationId: conv.interpretationId, question }, {
       onStarted({ omittedTurns }) {
         // Said once per conversation, not under every answer.
@@ -147,15 +175,18 @@ export function createThread({ interpreter, prefix, onChange = () => {}, onSaved
         if (payload?.messageId) {
           if (el) { el.querySelector('.message-text').normalize(); markState(el, answer); }
           onSaved(conv.interpretationId);
+        } else if (answer.text) {
+          // An answer arrived but could not be kept (its reading was deleted meanwhile): it
+          // stays readable here, marked, and goes when the view is left.
+          answer.notKept = true;
+          if (el) markState(el, answer);
         } else {
           // Nothing was kept (refused, failed or stopped before the first word): the turn goes
           // and the question comes back to the box, so the user can ask again as it was.
           withdraw(conv, asked);
-          if (conv === shown) {
-            draw();
-            if (!input.value.trim()) input.value = question;
-            error.textContent = kind === 'stopped' ? '' : tError(answer.error);
-          }
+          if (answer.error?.kind === 'reading_not_found') conv.gone = true;
+          if (conv === shown) draw();
+          giveBack(conv, question, kind === 'stopped' ? '' : tError(answer.error));
         }
         if (conv === shown) buttons();
         onChange();
@@ -164,7 +195,8 @@ export function createThread({ interpreter, prefix, onChange = () => {}, onSaved
   }
 
   send.addEventListener('click', ask);
-  input.addEventListener('keydown', (e) => {
+  // On the box, not the field: Ctrl/Cmd+Enter on the Ask button must not run the reading again.
+  box.addEventListener('keydown', (e) => {
     // Here Ctrl/Cmd+Enter asks the question; it must not also run the interpretation again.
     if (shortcutOf(e, navigator.platform) === 'submit') { e.preventDefault(); e.stopPropagation(); ask(); }
   });
@@ -173,8 +205,11 @@ export function createThread({ interpreter, prefix, onChange = () => {}, onSaved
     /** Shows `conv` (null: no interpretation to talk about yet). */
     show(conv) {
       if (conv === shown && conv) return;
+      // What was being typed stays with its conversation.
+      if (shown) shown.draft = input.value;
       shown = conv;
       draw();
+      input.value = conv?.draft ?? '';
     },
     /** Draws the shown conversation again (the language changed). */
     redraw() { draw(); },
