@@ -88,6 +88,8 @@ export async function openApp(driver, { application = BIN } = {}) {
   });
   const s = new Session(driver.base, value.sessionId);
   await s.waitFor(() => s.exec('return document.readyState === "complete" && !!document.querySelector(".save-state[data-state]") && document.querySelector(".save-state").textContent !== ""'));
+  // The settings and insights views are made just after the first paint (ui/js/main.js).
+  await s.waitFor(async () => (await s.exec('return document.body.dataset.ready ?? null')) !== null || (await s.exec('return location.pathname')).endsWith('quick.html'));
   return s;
 }
 

@@ -3,8 +3,15 @@ import { drainer } from './interpret/stream.js';
 
 const tauri = globalThis.__TAURI__;
 
+// The first calls of a start are timed as `ipc:<command>#n` performance measures, for
+// tests/bench/profile-start.mjs (docs/development.md); bounded, so a long session keeps no log.
+let profiled = 0;
 function invoke(cmd, args) {
-  return tauri.core.invoke(cmd, args);
+  const t0 = performance.now();
+  const n = profiled++;
+  const p = tauri.core.invoke(cmd, args);
+  if (n < 60) p.finally(() => performance.measure(`ipc:${cmd}#${n}`, { start: t0, end: performance.now() })).catch(() => {});
+  return p;
 }
 
 export const api = {

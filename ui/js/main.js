@@ -1,19 +1,18 @@
-// Boots the main window: settings and language first, then the diary, the interpretation panel,
-// shortcuts, what the tray and the quick window ask of this window, and start-up notices.
+// Boots the main window: settings and language first, then the diary list (its query first) and
+// the editor, the interpretation panel, shortcuts, what the tray and the quick window ask of this
+// window, start-up notices; after the first paint, the settings and insights views.
 import { api } from './api.js';
+import { createInterpreter } from './interpret/client.js';
+import { createInterpretPanel } from './interpret/panel.js';
 import { t, tError, setLanguage } from './locale.js';
 import { shortcutOf } from './ime.js';
 import { createList } from './diary/list.js';
 import { createEditor } from './diary/editor.js';
-import { createSettings } from './settings.js';
 import { applyTheme } from './theme.js';
-import { createInterpreter } from './interpret/client.js';
-import { createInterpretPanel } from './interpret/panel.js';
 import { toast, toastError } from './toast.js';
 import { confirmDialog } from './confirm.js';
 import { loadUiState } from './uistate.js';
 import { createFilters, EMPTY } from './diary/filters.js';
-import { createInsights } from './insights.js';
 
 const views = {
   diary: document.getElementById('view-diary'),
@@ -21,15 +20,26 @@ const views = {
   settings: document.getElementById('view-settings'),
 };
 
-let settingsView = null;
-let insightsView = null;
 let ui = null;
 
-function show(view) {
+// The settings and insights views are not on screen at start: their modules load and their
+// first calls (the keychain's status, the shortcut's, the providers, the insights' SQL) run after
+// the diary has painted, or at once when one of them is asked for first (`later`).
+const later = { settings: null, insights: null, make: null };
+function lazyView(name) {
+  later[name] ??= later.make?.[name]();
+  return later[name] ?? Promise.resolve(null);
+}
+
+async function show(view) {
   if (!(view in views)) return;
-  if (view === 'settings' && views.settings.hidden) settingsView?.refreshAdhoc();
-  if (view === 'insights' && views.insights.hidden) insightsView?.refresh();
+  const opening = views[view].hidden;
   ui?.set({ view });
+  if (view === 'settings' || view === 'insights') {
+    const made = await lazyView(view);
+    if (opening && view === 'settings') made?.refreshAdhoc();
+    if (opening && view === 'insights') made?.refresh();
+  }
   for (const [name, el] of Object.entries(views)) el.hidden = name !== view;
   for (const b of document.querySelectorAll('.tabs button')) {
     if (b.dataset.view === view) b.setAttribute('aria-current', 'page');
@@ -39,11 +49,11 @@ function show(view) {
 
 async function boot() {
   performance.mark('haemong:boot');
-  const [settings, info, presets, interpreter, uiState] = await Promise.all([
+  // Everything the first paint does not wait on starts now, side by side.
+  const interpreterP = createInterpreter();
+  const noticesP = api.appNotices().catch(() => []);
+  const [settings, uiState] = await Promise.all([
     api.settingsGet().catch(() => ({ language: 'system', theme: 'system' })),
-    api.appInfo(),
-    api.settingsProviders(),
-    createInterpreter(),
     loadUiState(),
   ]);
   ui = uiState;
@@ -59,6 +69,11 @@ async function boot() {
     initial: { ...EMPTY, ...(restore.filter ?? {}) },
     onChange(f) { ui.set({ filter: f }); list.setFilter(f); },
   });
+  // The list first: its query runs while the rest of the window is put together.
+  if (restore.query) list.setQuery(restore.query);
+  const listed = list.setFilter(filters.get());
+  // The dream that was open last time, when it still exists; otherwise a new page to write on.
+  const lastP = restore.lastEntry ? api.diaryGet(restore.lastEntry).catch(() => null) : Promise.resolve(null);
   // From the insights view or a symbol card: the diary, narrowed to that day, symbol or tag.
   const filterBy = (patch) => { show('diary'); filters.set({ ...EMPTY, symbolName: '', ...patch }); };
   editor = createEditor({
@@ -67,16 +82,27 @@ async function boot() {
     onSymbolFilter: (symbol) => filterBy({ symbol }),
     onSaved: () => filters.tagsChanged(),
   });
-  insightsView = createInsights({
-    initialRange: restore.insightsRange ?? '12m',
-    onRange: (insightsRange) => ui.set({ insightsRange }),
-    onFilter: filterBy,
-  });
+  editor.start();
+  later.make = {
+    insights: async () => {
+      const { createInsights } = await import('./insights.js');
+      return createInsights({
+        initialRange: restore.insightsRange ?? '12m',
+        onRange: (insightsRange) => ui.set({ insightsRange }),
+        onFilter: filterBy,
+      });
+    },
+    settings: async () => {
+      const [{ createSettings }, now, info, presets] = await Promise.all([
+        import('./settings.js'), api.settingsGet(), api.appInfo(), api.settingsProviders(),
+      ]);
+      return createSettings(now, info, presets);
+    },
+  };
   setupResizer(ui);
   panel = createInterpretPanel({
-    interpreter, ensureSaved: () => editor.ensureSaved(), openSettings: () => show('settings'), defaultStyle: settings.style,
+    interpreter: await interpreterP, ensureSaved: () => editor.ensureSaved(), openSettings: () => show('settings'), defaultStyle: settings.style,
   });
-  settingsView = createSettings(settings, info, presets);
 
   const q = (id) => document.querySelector(`[data-testid="${id}"]`);
   q('entry-new').addEventListener('click', () => { show('diary'); editor.newEntry(); });
@@ -93,7 +119,7 @@ async function boot() {
     if (action === 'new') editor.newEntry();
     else if (action === 'save') editor.saveNow();
     else if (action === 'search') list.focusSearch();
-    else if (action === 'submit') panel.start();
+    else if (action === 'submit') panel?.start();
   });
 
   // Saves what is being typed, then quits or goes to the tray (explaining that once).
@@ -115,7 +141,7 @@ async function boot() {
   await api.onAppEvent(async (name, payload) => {
     if (name === 'diary:changed') {
       await list.refresh();
-      if (payload?.entryId === editor.currentId()) panel.refreshHistory();
+      if (payload?.entryId === editor.currentId()) panel?.refreshHistory();
     } else if (name === 'app:open-entry') {
       show('diary');
       await list.refresh();
@@ -133,22 +159,25 @@ async function boot() {
     }
   });
 
-  editor.start();
-  // The saved search and filters, listed in one query.
-  if (restore.query) list.setQuery(restore.query);
-  await list.setFilter(filters.get());
-  // The dream that was open last time, when it still exists; otherwise a new page to write on.
-  if (restore.lastEntry) {
-    const last = await api.diaryGet(restore.lastEntry).catch(() => null);
-    if (last) await editor.open(last.id, last);
-  }
+  await listed;
+  const last = await lastP;
+  if (last) await editor.open(last.id, last);
   if (restore.view && restore.view !== 'diary') show(restore.view);
-  for (const n of await api.appNotices()) {
+  for (const n of await noticesP) {
     toast(t(`notice.${n.kind}`, n), { kind: 'error', ms: 30000 });
   }
   // Two frames: the list is painted and the window takes input.
   performance.mark('haemong:listed');
-  requestAnimationFrame(() => requestAnimationFrame(() => { performance.mark('haemong:ready'); api.appReady(); }));
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    performance.mark('haemong:ready');
+    api.appReady();
+    // Then the views that are not on screen, so their first opening is instant.
+    setTimeout(() => {
+      Promise.all([lazyView('settings'), lazyView('insights')])
+        .catch((err) => toastError(tError(err)))
+        .finally(() => { document.body.dataset.ready = 'true'; }); // every view is there (tests wait for it)
+    }, 0);
+  }));
 }
 
 /** The line between the list and the editor: drag (or arrow keys) to resize; remembered. */
