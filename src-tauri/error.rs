@@ -21,6 +21,9 @@ pub enum Error {
     InterpretationNotFound(i64),
     #[error("reading {0} was deleted")]
     ReadingNotFound(i64),
+    /// The file offered for import is not what it claims (never its content in the message).
+    #[error("import refused: {}", .0.message())]
+    ImportRefused(ImportProblem),
     #[error("a newer search replaced this one")]
     Superseded,
     #[error("database error: {0}")]
@@ -62,6 +65,7 @@ impl Error {
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::InterpretationNotFound(_) => ErrorKind::InterpretationNotFound,
             Error::ReadingNotFound(_) => ErrorKind::ReadingNotFound,
+            Error::ImportRefused(_) => ErrorKind::ImportRefused,
             Error::Superseded => ErrorKind::Superseded,
             Error::Database(e) if is_busy(e) => ErrorKind::DatabaseBusy,
             Error::Database(_) | Error::Migration(_) => ErrorKind::Database,
@@ -82,10 +86,48 @@ impl Error {
     /// The figures a translated message needs, as fields (never parsed back out of `message`).
     pub fn details(&self) -> Option<serde_json::Value> {
         match self {
+            Error::ImportRefused(p) => Some(serde_json::json!({ "reason": p.as_str() })),
             Error::TooLong { chars, limit } => {
                 Some(serde_json::json!({ "chars": chars, "limit": limit }))
             }
             _ => None,
+        }
+    }
+}
+
+/// Why a file offered for import was refused whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportProblem {
+    TooLarge,
+    NotUtf8,
+    NotJson,
+    NotHaemong,
+    Newer,
+    Unreadable,
+}
+
+impl ImportProblem {
+    /// The name the UI translates (`import.reason.<name>`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportProblem::TooLarge => "too_large",
+            ImportProblem::NotUtf8 => "not_utf8",
+            ImportProblem::NotJson => "not_json",
+            ImportProblem::NotHaemong => "not_haemong",
+            ImportProblem::Newer => "newer",
+            ImportProblem::Unreadable => "unreadable",
+        }
+    }
+
+    /// English, for the command line and logs.
+    pub fn message(self) -> &'static str {
+        match self {
+            ImportProblem::TooLarge => "the file is too large to be a diary export",
+            ImportProblem::NotUtf8 => "the file is not UTF-8 text",
+            ImportProblem::NotJson => "the file is not valid JSON (broken or cut short)",
+            ImportProblem::NotHaemong => "the file is not a Haemong export",
+            ImportProblem::Newer => "the file was made by a newer version of Haemong",
+            ImportProblem::Unreadable => "the export's entries are not in the expected shape",
         }
     }
 }
@@ -107,6 +149,7 @@ pub enum ErrorKind {
     NotFound,
     InterpretationNotFound,
     ReadingNotFound,
+    ImportRefused,
     Superseded,
     DatabaseBusy,
     Database,
@@ -144,6 +187,7 @@ impl ErrorKind {
             ErrorKind::NotFound => "not_found",
             ErrorKind::InterpretationNotFound => "interpretation_not_found",
             ErrorKind::ReadingNotFound => "reading_not_found",
+            ErrorKind::ImportRefused => "import_refused",
             ErrorKind::Superseded => "superseded",
             ErrorKind::DatabaseBusy => "database_busy",
             ErrorKind::Database => "database",

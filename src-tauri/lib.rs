@@ -1,6 +1,8 @@
 //! Haemong's app: wires the Tauri-free cores (diary, settings) to the window through thin commands.
 
 pub mod app;
+pub mod cli;
+pub mod data;
 pub mod db;
 pub mod diary;
 pub mod error;
@@ -70,6 +72,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             app.manage(AppState::init(paths));
             tray::lifecycle::setup(app.handle())?;
             reminder::notify::start(app.handle());
+            watch_other_writers(app.handle());
             Ok(())
         })
         // A window that reloads or goes away stops the streams it started: nobody would read
@@ -111,6 +114,34 @@ pub fn on_exit<R: Runtime>(app: &tauri::AppHandle<R>) {
             log::warn!("an interpretation could not be saved before exit");
         }
     }
+}
+
+/// Tells every window when another process (`haemong add`, `haemong import`) changed the diary,
+/// so the list shows it without a restart.
+fn watch_other_writers<R: Runtime>(app: &tauri::AppHandle<R>) {
+    let db = app.state::<AppState>().db.clone();
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        // The count as the app starts, before the window lists anything: a change made while the
+        // window was still loading is caught too.
+        let mut seen = None;
+        if let Err(e) = db.others_changed_since(&mut seen).await {
+            log::warn!("diary watch: {}", e.kind());
+        }
+        loop {
+            tokio::time::sleep(crate::app::WATCH_EVERY).await;
+            match db.others_changed_since(&mut seen).await {
+                Ok(true) => {
+                    let changed = events::EntryChanged { entry_id: 0 };
+                    if let Err(e) = tauri::Emitter::emit(&app, events::DIARY_CHANGED, changed) {
+                        log::warn!("diary change not sent: {e}");
+                    }
+                }
+                Ok(false) => {}
+                Err(e) => log::warn!("diary watch: {}", e.kind()),
+            }
+        }
+    });
 }
 
 pub fn run() {

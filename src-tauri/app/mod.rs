@@ -67,3 +67,6 @@ pub fn ready() {
         eprintln!("haemong: ready");
     }
 }
+
+/// How often the app looks whether another process (the command line) wrote to the diary.
+pub const WATCH_EVERY: std::time::Duration = std::time::Duration::from_millis(1500);

@@ -92,25 +92,86 @@ fn atomically<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> 
 pub fn create(conn: &Connection, input: &EntryInput) -> Result<Entry> {
     let v = input.validated(&today_local())?;
     let now = now_ms();
+    insert_valid(conn, &v, &uuid::Uuid::new_v4().to_string(), (now, now))
+}
+
+/// An entry from an export (ours or another journal's): its own id and times are kept.
+pub fn insert_imported(
+    conn: &Connection,
+    input: &EntryInput,
+    uuid: &str,
+    (created_at, updated_at): (i64, i64),
+) -> Result<Entry> {
+    let v = input.validated(&today_local())?;
+    insert_valid(conn, &v, uuid, (created_at, updated_at))
+}
+
+/// Whether the diary already holds this entry: the same id, or the same night and text (an
+/// entry exported, then written again by hand or imported from another journal).
+pub fn already_there(conn: &Connection, uuid: &str, night: &str, body: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM entries WHERE uuid = ?1
+             UNION ALL SELECT 1 FROM entries WHERE night = ?2 AND body = ?3 LIMIT 1",
+        )?
+        .query_row(params![uuid, night, body], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// The stable id of an entry (the one exports carry). A row written without one (by another
+/// tool, straight into the file) is given one now, so it is exported like any other.
+pub fn uuid_of(conn: &Connection, id: i64) -> Result<String> {
+    let found: Option<Option<String>> = conn
+        .prepare_cached("SELECT uuid FROM entries WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    match found {
+        None => Err(Error::NotFound(id)),
+        Some(Some(uuid)) => Ok(uuid),
+        Some(None) => {
+            let uuid = uuid::Uuid::new_v4().to_string();
+            conn.prepare_cached("UPDATE entries SET uuid = ?2 WHERE id = ?1")?
+                .execute(params![id, uuid])?;
+            Ok(uuid)
+        }
+    }
+}
+
+/// Every entry's row id in a stable order (night, then when it was written): what an export walks.
+pub fn ids_in_order(conn: &Connection) -> Result<Vec<i64>> {
+    let mut st = conn.prepare_cached("SELECT id FROM entries ORDER BY night, created_at, uuid")?;
+    let rows = st.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn insert_valid(
+    conn: &Connection,
+    v: &crate::diary::Valid,
+    uuid: &str,
+    (created_at, updated_at): (i64, i64),
+) -> Result<Entry> {
     atomically(conn, || {
         let id: i64 = conn
             .prepare_cached(
                 "INSERT INTO entries (night, title, body, created_at, updated_at,
-                     lucid, nightmare, recurring, vivid, mood, sleep)
-                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+                     lucid, nightmare, recurring, vivid, mood, sleep, uuid)
+                 VALUES (?1, ?2, ?3, ?4, ?11, ?5, ?6, ?7, ?8, ?9, ?10, ?12) RETURNING id",
             )?
             .query_row(
                 params![
                     v.night,
                     v.title,
                     v.body,
-                    now,
+                    created_at,
                     v.flags.lucid,
                     v.flags.nightmare,
                     v.flags.recurring,
                     v.flags.vivid,
                     v.mood.map(Mood::id),
-                    v.sleep
+                    v.sleep,
+                    updated_at,
+                    uuid
                 ],
                 |r| r.get(0),
             )?;
@@ -125,8 +186,8 @@ pub fn create(conn: &Connection, input: &EntryInput) -> Result<Entry> {
             flags: v.flags,
             mood: v.mood,
             sleep: v.sleep,
-            created_at: now,
-            updated_at: now,
+            created_at,
+            updated_at,
         })
     })
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::interpretations::{NewInterpretation, Status};
 use crate::error::Result;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     User,
@@ -102,6 +102,37 @@ pub fn insert_exchange(
     let answered = tx.last_insert_rowid();
     tx.commit()?;
     Ok(Some((asked, answered)))
+}
+
+/// One turn as an export carries it, written back as it was (an import).
+pub fn insert_turn(c: &Connection, interpretation_id: i64, m: &Message) -> Result<i64> {
+    let role = match m.role {
+        Role::User => "user",
+        Role::Assistant => "assistant",
+    };
+    // A question has no status; an answer always has one (the table checks both).
+    let status = match m.role {
+        Role::User => None,
+        Role::Assistant => Some(m.status.unwrap_or(Status::Complete).as_str()),
+    };
+    c.prepare_cached(
+        "INSERT INTO messages (interpretation_id, role, text, reasoning, status, model,
+             finish_reason, error_kind, started_at, finished_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        interpretation_id,
+        role,
+        m.text,
+        m.reasoning,
+        status,
+        m.model,
+        m.finish_reason,
+        m.error_kind,
+        m.started_at,
+        m.finished_at,
+    ])?;
+    Ok(c.last_insert_rowid())
 }
 
 /// The thread of one interpretation, oldest turn first.

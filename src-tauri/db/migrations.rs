@@ -206,6 +206,19 @@ pub fn migrations() -> Migrations<'static> {
         CREATE INDEX messages_by_interpretation ON messages (interpretation_id, id);
         "#,
         ),
+        // A stable id per entry, so an export imported again (here or on another computer) is
+        // recognised and never duplicated. Existing entries get a random (version 4) UUID.
+        M::up(
+            r#"
+        ALTER TABLE entries ADD COLUMN uuid TEXT;
+        UPDATE entries SET uuid =
+            lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' ||
+            substr(lower(hex(randomblob(2))), 2) || '-' ||
+            substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) ||
+            '-' || lower(hex(randomblob(6)));
+        CREATE UNIQUE INDEX entries_by_uuid ON entries (uuid);
+        "#,
+        ),
     ])
 }
 

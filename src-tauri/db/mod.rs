@@ -164,6 +164,17 @@ impl Database {
         .map_err(|e| Error::Internal(format!("read task failed: {e}")))?
     }
 
+    /// SQLite's count of commits made by *other* connections to this file (the command line, or
+    /// another program): when it moves, what the window shows may be out of date.
+    pub async fn others_changed_since(&self, seen: &mut Option<i64>) -> Result<bool> {
+        let now: i64 = self
+            .call(|c| Ok(c.query_row("PRAGMA data_version", [], |r| r.get(0))?))
+            .await?;
+        let changed = seen.is_some_and(|s| s != now);
+        *seen = Some(now);
+        Ok(changed)
+    }
+
     /// Runs `f` with the connection on the current thread; for tests, benchmarks and start-up.
     pub fn call_blocking<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
         let mut guard = lock(&self.conn)?;

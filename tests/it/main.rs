@@ -1,6 +1,7 @@
 //! Integration tests: the app's commands through tauri's mock runtime, crash safety with a real
 //! child process, and recovery from damaged files. One binary, a file per subject.
 
+mod cli;
 mod crash;
 mod diary_commands;
 mod endpoint;

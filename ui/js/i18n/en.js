@@ -282,4 +282,11 @@ export default {
   "settings.reminderOff": "The morning reminder is off.",
   "error.reading_not_found": "This reading was deleted, so it can no longer be asked about.",
   "thread.notKept": "This answer could not be kept: its reading was deleted meanwhile.",
+  "error.import_refused": "This file cannot be imported; the diary is unchanged.",
+  "import.reason.too_large": "It is too large to be a diary export.",
+  "import.reason.not_utf8": "It is not text (UTF-8).",
+  "import.reason.not_json": "It is not valid JSON: broken or cut short.",
+  "import.reason.not_haemong": "It is not a Haemong export.",
+  "import.reason.newer": "It was made by a newer version of Haemong.",
+  "import.reason.unreadable": "Its entries are not in the expected shape.",
 };

@@ -282,4 +282,11 @@ export default {
   "settings.reminderOff": "아침 알림을 껐어요.",
   "error.reading_not_found": "이 해몽은 삭제되어 더 물어볼 수 없어요.",
   "thread.notKept": "그사이 해몽이 삭제되어 이 답은 저장되지 않았어요.",
+  "error.import_refused": "이 파일은 가져올 수 없어요. 일기는 그대로예요.",
+  "import.reason.too_large": "일기 내보내기 파일이라기엔 너무 커요.",
+  "import.reason.not_utf8": "텍스트(UTF-8) 파일이 아니에요.",
+  "import.reason.not_json": "올바른 JSON이 아니에요. 깨졌거나 잘린 파일이에요.",
+  "import.reason.not_haemong": "해몽에서 내보낸 파일이 아니에요.",
+  "import.reason.newer": "더 새로운 버전의 해몽에서 만든 파일이에요.",
+  "import.reason.unreadable": "항목이 예상한 모양이 아니에요.",
 };
