@@ -341,7 +341,35 @@ fn main() {
         };
         insights(c, &all, "2025-12-31").unwrap().total as usize
     });
+    // The whole diary out as Haemong JSON, then into an empty diary file (issue 13).
+    let t = Instant::now();
+    let mut exported = Vec::new();
+    let n = diary
+        .call_blocking(|c| haemong_lib::data::export_json(c, &mut exported, 0))
+        .unwrap();
+    let export_s = t.elapsed().as_secs_f64();
+    let into = db.with_file_name("imported.sqlite3");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", into.display()));
+    }
+    let fresh = Database::open(&into).unwrap().db;
+    let t = Instant::now();
+    let report = fresh
+        .call_blocking(|c| haemong_lib::data::import_json(c, &exported, false))
+        .unwrap();
+    let import_s = t.elapsed().as_secs_f64();
+    assert_eq!(report.added, ENTRIES, "every entry came in");
+    eprintln!(
+        "export {n} entries: {export_s:.2} s ({:.0} MB); import into an empty diary: {import_s:.2} s",
+        exported.len() as f64 / 1e6
+    );
+    drop(fresh);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", into.display()));
+    }
     let json = serde_json::json!({
+        "export": { "entries": n, "seconds": export_s, "mb": exported.len() as f64 / 1e6, "target_s": 5.0 },
+        "import": { "entries": report.added, "seconds": import_s, "target_s": 15.0 },
         "entries": ENTRIES,
         "avg_body_chars": total_chars / ENTRIES,
         "db_mb": size_mb,

@@ -25,7 +25,7 @@ for (const c of core.cases) {
   lines.push(`| ${c.case} | ${f(c.median_ms, 2)} ms | ${f(c.p95_ms, 2)} ms | ${c.hits} | < ${target} ms | ${pass(c.median_ms < target)} |`);
 }
 lines.push('');
-lines.push('The entries are written through the app\'s own save path (`repo::create`: tags, flags, mood, sleep, symbols, search index). '
+lines.push('The entries are written through the app\'s own save path (`db::entries::create`: tags, flags, mood, sleep, symbols, search index). '
   + 'Common terms are answered by walking the newest entries and stopping at a full page; rare terms of 3+ characters by the trigram index; '
   + 'rare or absent 1–2 character terms through the trigram index\'s vocabulary (every character of a column starts an indexed trigram, '
   + 'so the trigrams that begin with the term name the entries holding it). '
@@ -33,6 +33,13 @@ lines.push('The entries are written through the app\'s own save path (`repo::cre
   + 'and the next keystroke interrupts it (`Database::read_latest`) instead of queueing behind it. '
   + 'Filters walk partial indexes in the list\'s order (flags, mood) or the tag and symbol tables; the insights view is SQL aggregates over indexed columns.');
 lines.push('');
+if (core.export) {
+  lines.push('## Export and import (issue 13)', '');
+  lines.push('| what | time | target | |', '|---|---|---|---|');
+  lines.push(`| Haemong JSON export of ${core.export.entries.toLocaleString('en-US')} entries (${f(core.export.mb, 0)} MB) | ${f(core.export.seconds, 2)} s | ≤ ${core.export.target_s} s | ${pass(core.export.seconds <= core.export.target_s)} |`);
+  lines.push(`| importing it into an empty diary file (one transaction, symbols and search index built) | ${f(core.import.seconds, 2)} s | ≤ ${core.import.target_s} s | ${pass(core.import.seconds <= core.import.target_s)} |`);
+  lines.push('', 'Backups and their autosave stall are not built yet (issue 13, open).', '');
+}
 lines.push('## Window', '');
 lines.push(`Cold start: a new process on a copy of the 100,000-entry diary, from spawn to the UI's \`app_ready\` call (after the list is rendered and two animation frames have passed), under Xvfb. Runs: ${win.start_runs_ms.map((v) => f(v, 0)).join(', ')} ms. `
   + `The empty Tauri 2 window, measured the same way in the same run (its page calls \`app_ready\` after two frames), alternating: ${(win.empty_start_runs_ms ?? []).map((v) => f(v, 0)).join(', ')} ms.`, '');

@@ -184,15 +184,11 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings, d
     const body = document.createElement('div');
     body.className = 'history-text';
     body.textContent = it.text;
-    const turns = document.createElement('div');
-    turns.className = 'history-thread';
-    turns.append(...conversationOf(it).turns.map((m) => messageElement(m, 'interpret-history-message')));
     const more = document.createElement('button');
     more.type = 'button';
     more.className = 'link';
     more.dataset.testid = 'interpret-history-continue';
     more.textContent = t(it.thread?.length ? 'thread.continue' : 'thread.ask');
-    more.addEventListener('click', () => continueWith(d.item)); // the item as it is now
     const del = document.createElement('button');
     del.type = 'button';
     del.className = 'link danger';
@@ -208,9 +204,26 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings, d
         toastError(tError(err));
       }
     });
-    d.append(body, turns, more, del);
+    d.append(body);
+    // Most readings have no thread: the container is made only for those that do.
+    if (it.thread?.length) d.append(threadOf(it));
+    d.append(more, del);
     return d;
   }
+
+  function threadOf(it) {
+    const turns = document.createElement('div');
+    turns.className = 'history-thread';
+    turns.append(...conversationOf(it).turns.map((m) => messageElement(m, 'interpret-history-message')));
+    return turns;
+  }
+
+  // One listener for every "Continue" button (a history of 200 readings is drawn and redrawn as
+  // entries are opened): the item as it is now, not as it was drawn.
+  history.addEventListener('click', (e) => {
+    const b = e.target.closest?.('[data-testid="interpret-history-continue"]');
+    if (b) continueWith(b.closest('.history-item').item);
+  });
 
   function heading() {
     const h = document.createElement('h3');
@@ -266,7 +279,12 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings, d
     const d = item();
     if (!d) return;
     d.item = it;
-    const drawn = d.querySelector('.history-thread');
+    let drawn = d.querySelector('.history-thread');
+    if (!drawn) {
+      drawn = document.createElement('div');
+      drawn.className = 'history-thread';
+      d.querySelector('.history-text').after(drawn);
+    }
     const turns = conversationOf(it).turns;
     drawn.append(...turns.slice(drawn.children.length).map((m) => messageElement(m, 'interpret-history-message')));
     d.querySelector('[data-testid="interpret-history-continue"]').textContent = t('thread.continue');
