@@ -5,6 +5,14 @@
 fn main() {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if haemong_lib::cli::wanted(&args) {
+        // On Windows the release binary is a GUI program with no console of its own: the command
+        // line writes to the console it was started from.
+        #[cfg(windows)]
+        // SAFETY: a plain Win32 call with a constant argument; failure (no parent console) is fine.
+        unsafe {
+            use windows_sys::Win32::System::Console::{AttachConsole, ATTACH_PARENT_PROCESS};
+            AttachConsole(ATTACH_PARENT_PROCESS);
+        }
         std::process::exit(haemong_lib::cli::main(args));
     }
     haemong_lib::run();
