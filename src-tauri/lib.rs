@@ -122,14 +122,10 @@ fn watch_other_writers<R: Runtime>(app: &tauri::AppHandle<R>) {
     let db = app.state::<AppState>().db.clone();
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        // The count as the app starts, before the window lists anything: a change made while the
-        // window was still loading is caught too.
+        // The first look takes the count as the app starts, before the window lists anything, so
+        // a change made while the window was still loading is caught too.
         let mut seen = None;
-        if let Err(e) = db.others_changed_since(&mut seen).await {
-            log::warn!("diary watch: {}", e.kind());
-        }
         loop {
-            tokio::time::sleep(crate::app::WATCH_EVERY).await;
             match db.others_changed_since(&mut seen).await {
                 Ok(true) => {
                     let changed = events::EntryChanged { entry_id: 0 };
@@ -140,6 +136,7 @@ fn watch_other_writers<R: Runtime>(app: &tauri::AppHandle<R>) {
                 Ok(false) => {}
                 Err(e) => log::warn!("diary watch: {}", e.kind()),
             }
+            tokio::time::sleep(crate::app::WATCH_EVERY).await;
         }
     });
 }

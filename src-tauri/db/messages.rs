@@ -77,34 +77,34 @@ pub fn insert_exchange(
     if !exists {
         return Ok(None);
     }
-    tx.execute(
-        "INSERT INTO messages (interpretation_id, role, text, started_at, finished_at)
-         VALUES (?1, 'user', ?2, ?3, ?3)",
-        params![interpretation_id, question, reply.started_at],
-    )?;
-    let asked = tx.last_insert_rowid();
-    tx.execute(
-        "INSERT INTO messages (interpretation_id, role, text, reasoning, status, model,
-             finish_reason, error_kind, started_at, finished_at)
-         VALUES (?1, 'assistant', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
-            interpretation_id,
-            reply.text,
-            reply.reasoning,
-            reply.status.as_str(),
-            reply.model,
-            reply.finish_reason,
-            reply.error_kind,
-            reply.started_at,
-            reply.finished_at,
-        ],
-    )?;
-    let answered = tx.last_insert_rowid();
+    let turn = |role, text: &str, status| Message {
+        id: 0,
+        interpretation_id,
+        role,
+        text: text.to_string(),
+        reasoning: String::new(),
+        status,
+        model: None,
+        finish_reason: None,
+        error_kind: None,
+        started_at: reply.started_at,
+        finished_at: reply.started_at,
+    };
+    let asked = insert_turn(&tx, interpretation_id, &turn(Role::User, question, None))?;
+    let answer = Message {
+        reasoning: reply.reasoning.clone(),
+        model: Some(reply.model.clone()),
+        finish_reason: reply.finish_reason.clone(),
+        error_kind: reply.error_kind.clone(),
+        finished_at: reply.finished_at,
+        ..turn(Role::Assistant, &reply.text, Some(reply.status))
+    };
+    let answered = insert_turn(&tx, interpretation_id, &answer)?;
     tx.commit()?;
     Ok(Some((asked, answered)))
 }
 
-/// One turn as an export carries it, written back as it was (an import).
+/// One turn, written as given: a follow-up's question or answer, or an imported turn.
 pub fn insert_turn(c: &Connection, interpretation_id: i64, m: &Message) -> Result<i64> {
     let role = match m.role {
         Role::User => "user",

@@ -360,13 +360,15 @@ impl Interpreter {
     /// Whether a question about the ad-hoc reading `interpretation_id` is being answered (it
     /// must not be filed into the diary meanwhile: the answer would join a thread that moved).
     pub fn answering_adhoc(&self, interpretation_id: i64) -> bool {
-        lock(&self.running)
-            .values()
-            .any(|r| r.key == Some(RunKey::Adhoc(interpretation_id)))
+        self.busy(RunKey::Adhoc(interpretation_id))
+    }
+
+    fn busy(&self, key: RunKey) -> bool {
+        lock(&self.running).values().any(|r| r.key == Some(key))
     }
 
     fn refuse_if_running(&self, key: RunKey) -> Result<()> {
-        if lock(&self.running).values().any(|r| r.key == Some(key)) {
+        if self.busy(key) {
             return Err(Error::AlreadyRunning);
         }
         Ok(())

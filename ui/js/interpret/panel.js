@@ -7,7 +7,7 @@ import { formatNight, formatTime, todayLocal } from '../dates.js';
 import { toast, toastError } from '../toast.js';
 import { createStreamView, ended } from './view.js';
 import { createThread, messageElement } from './thread.js';
-import { conversationOf, emptyConversation } from './conversation.js';
+import { conversationOf, emptyConversation, stateOfStatus } from './conversation.js';
 
 export function createInterpretPanel({ interpreter, ensureSaved, openSettings, defaultStyle = 'traditional' }) {
   const q = (id) => document.querySelector(`[data-testid="${id}"]`);
@@ -142,7 +142,7 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings, d
     if (current?.state === 'streaming' || thread.busy(current?.conv)) return;
     runs.set(shown, {
       entryId: shown, chunks: it.text ? [it.text] : [], thinking: it.reasoning ? [it.reasoning] : [],
-      state: it.status === 'complete' || it.status === 'truncated' ? 'done' : it.status,
+      state: stateOfStatus(it.status),
       truncated: it.status === 'truncated', error: it.errorKind ? { kind: it.errorKind } : undefined,
       thinkStart: it.reasoning ? it.startedAt : null, thinkEnd: it.reasoning ? it.startedAt : null,
       endedAt: it.finishedAt, interpretationId: it.id, conv: conversationOf(it),
@@ -279,14 +279,13 @@ export function createInterpretPanel({ interpreter, ensureSaved, openSettings, d
     const d = item();
     if (!d) return;
     d.item = it;
-    let drawn = d.querySelector('.history-thread');
+    const drawn = d.querySelector('.history-thread');
     if (!drawn) {
-      drawn = document.createElement('div');
-      drawn.className = 'history-thread';
-      d.querySelector('.history-text').after(drawn);
+      d.querySelector('.history-text').after(threadOf(it));
+    } else {
+      const turns = conversationOf(it).turns;
+      drawn.append(...turns.slice(drawn.children.length).map((m) => messageElement(m, 'interpret-history-message')));
     }
-    const turns = conversationOf(it).turns;
-    drawn.append(...turns.slice(drawn.children.length).map((m) => messageElement(m, 'interpret-history-message')));
     d.querySelector('[data-testid="interpret-history-continue"]').textContent = t('thread.continue');
   }
 
