@@ -26,6 +26,13 @@ pub enum Error {
     ImportRefused(ImportProblem),
     #[error("a newer search replaced this one")]
     Superseded,
+    #[error("cancelled; nothing was changed")]
+    Cancelled,
+    /// A file offered as a backup to restore is not a readable Haemong diary.
+    #[error("not a usable Haemong diary: {0}")]
+    NotADiary(&'static str),
+    #[error("another export, import, backup or restore is running")]
+    DataBusy,
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
     #[error("database migration failed: {0}")]
@@ -67,6 +74,9 @@ impl Error {
             Error::ReadingNotFound(_) => ErrorKind::ReadingNotFound,
             Error::ImportRefused(_) => ErrorKind::ImportRefused,
             Error::Superseded => ErrorKind::Superseded,
+            Error::Cancelled => ErrorKind::Cancelled,
+            Error::NotADiary(_) => ErrorKind::NotADiary,
+            Error::DataBusy => ErrorKind::DataBusy,
             Error::Database(e) if is_busy(e) => ErrorKind::DatabaseBusy,
             Error::Database(_) | Error::Migration(_) => ErrorKind::Database,
             Error::Io(_) => ErrorKind::Io,
@@ -104,6 +114,14 @@ pub enum ImportProblem {
     NotHaemong,
     Newer,
     Unreadable,
+    /// A zip that is broken or cut short.
+    BadArchive,
+    /// A zip whose paths would leave the folder it is unpacked into (`../`), or a zip bomb.
+    UnsafeArchive,
+    /// JSON, but no journal format Haemong knows.
+    UnknownJournal,
+    /// A folder with no Markdown or text notes in it.
+    NoNotes,
 }
 
 impl ImportProblem {
@@ -116,6 +134,10 @@ impl ImportProblem {
             ImportProblem::NotHaemong => "not_haemong",
             ImportProblem::Newer => "newer",
             ImportProblem::Unreadable => "unreadable",
+            ImportProblem::BadArchive => "bad_archive",
+            ImportProblem::UnsafeArchive => "unsafe_archive",
+            ImportProblem::UnknownJournal => "unknown_journal",
+            ImportProblem::NoNotes => "no_notes",
         }
     }
 
@@ -128,6 +150,14 @@ impl ImportProblem {
             ImportProblem::NotHaemong => "the file is not a Haemong export",
             ImportProblem::Newer => "the file was made by a newer version of Haemong",
             ImportProblem::Unreadable => "the export's entries are not in the expected shape",
+            ImportProblem::BadArchive => "the zip file is broken or cut short",
+            ImportProblem::UnsafeArchive => {
+                "the zip file holds paths outside its folder or is far larger unpacked"
+            }
+            ImportProblem::UnknownJournal => {
+                "the file is JSON but not a Haemong, Day One or jrnl export"
+            }
+            ImportProblem::NoNotes => "the folder holds no Markdown or text notes",
         }
     }
 }
@@ -151,6 +181,9 @@ pub enum ErrorKind {
     ReadingNotFound,
     ImportRefused,
     Superseded,
+    Cancelled,
+    NotADiary,
+    DataBusy,
     DatabaseBusy,
     Database,
     Io,
@@ -189,6 +222,9 @@ impl ErrorKind {
             ErrorKind::ReadingNotFound => "reading_not_found",
             ErrorKind::ImportRefused => "import_refused",
             ErrorKind::Superseded => "superseded",
+            ErrorKind::Cancelled => "cancelled",
+            ErrorKind::NotADiary => "not_a_diary",
+            ErrorKind::DataBusy => "data_busy",
             ErrorKind::DatabaseBusy => "database_busy",
             ErrorKind::Database => "database",
             ErrorKind::Io => "io",

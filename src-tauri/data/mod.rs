@@ -1,108 +1,32 @@
-//! The user's data out and back in: Haemong's own JSON export, lossless (every entry with its
-//! id, times, tags, flags, mood, sleep, and every reading with its thread), and its import, which
-//! merges (an entry already there is skipped, never duplicated) in one transaction. No tauri here:
-//! the command line and the app call the same functions. Formats: docs/formats.md.
+//! The user's data out and back in: exports (Haemong JSON, a Markdown folder), imports (those two,
+//! Day One, jrnl, a folder of notes) that all end in one merge, and verified backups. No tauri
+//! here: the command line and the app call the same functions. Formats: docs/formats.md.
 
-use std::io::Write;
+pub mod backup;
+pub mod journals;
+pub mod json;
+pub mod markdown;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 use rusqlite::Connection;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::db::entries;
-use crate::db::interpretations::{self, NewInterpretation, Status};
-use crate::db::messages::{self, Message, Role};
-use crate::diary::{EntryInput, Flags, Mood};
+use crate::db::interpretations::{self, NewInterpretation};
+use crate::db::messages::{self, Message};
+use crate::db::{entries, Bulk};
+use crate::diary::EntryInput;
 use crate::error::{Error, ImportProblem, Result};
-use crate::events::Usage;
 
-/// What `format` says in a Haemong export.
-pub const FORMAT: &str = "haemong";
-/// The version this build writes and the newest it reads.
-pub const VERSION: u32 = 1;
+pub use json::{export_json, import_json, JsonEntry, JsonInterpretation, JsonMessage};
+
 /// A file larger than this is refused before it is read: no diary export comes near it (100,000
 /// entries are ~150 MB), and reading a 2 GB file whole would take the memory with it.
 pub const MAX_IMPORT_BYTES: u64 = 1 << 30;
-
-/// One entry as the export writes it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct JsonEntry {
-    /// The entry's stable id (a UUID).
-    pub id: String,
-    pub night: String,
-    #[serde(default)]
-    pub title: String,
-    #[serde(default)]
-    pub text: String,
-    /// RFC 3339, UTC, milliseconds.
-    pub created_at: String,
-    pub updated_at: String,
-    #[serde(default)]
-    pub tags: Vec<String>,
-    #[serde(default)]
-    pub flags: Flags,
-    #[serde(default)]
-    pub mood: Option<Mood>,
-    #[serde(default)]
-    pub sleep: Option<u8>,
-    #[serde(default)]
-    pub interpretations: Vec<JsonInterpretation>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct JsonInterpretation {
-    pub style: String,
-    pub provider: String,
-    pub model: String,
-    pub status: Status,
-    pub text: String,
-    #[serde(default)]
-    pub reasoning: String,
-    #[serde(default)]
-    pub finish_reason: Option<String>,
-    #[serde(default)]
-    pub error_kind: Option<String>,
-    #[serde(default)]
-    pub usage: Option<Usage>,
-    pub started_at: String,
-    pub finished_at: String,
-    #[serde(default)]
-    pub thread: Vec<JsonMessage>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct JsonMessage {
-    pub role: Role,
-    pub text: String,
-    #[serde(default)]
-    pub reasoning: String,
-    #[serde(default)]
-    pub status: Option<Status>,
-    #[serde(default)]
-    pub model: Option<String>,
-    #[serde(default)]
-    pub finish_reason: Option<String>,
-    #[serde(default)]
-    pub error_kind: Option<String>,
-    pub started_at: String,
-    pub finished_at: String,
-}
-
-/// A whole export's entries, as read back (`Head` has checked its format and version).
-#[derive(Debug, Deserialize)]
-struct Document {
-    entries: Vec<JsonEntry>,
-}
-
-/// Just the head, to tell "not ours" and "too new" apart from a broken file.
-#[derive(Debug, Deserialize)]
-struct Head {
-    format: Option<String>,
-    version: Option<u32>,
-}
 
 /// What an import did (or, dry, would do).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -114,7 +38,84 @@ pub struct Report {
     /// Not valid entries (a night that is not a date, an empty dream, …): left out.
     pub refused: usize,
     pub interpretations: usize,
+    /// Photos, audio and other attachments another journal had: not brought over.
+    pub media_skipped: usize,
     pub dry_run: bool,
+}
+
+/// What an importer read: entries in Haemong's own model, and what it could not bring.
+#[derive(Debug, Default)]
+pub struct Incoming {
+    pub entries: Vec<JsonEntry>,
+    /// Photos, audio and other attachments: left behind, counted.
+    pub media_skipped: usize,
+    /// Items that could not be read at all (a note that is not UTF-8): counted as refused.
+    pub unreadable: usize,
+}
+
+impl From<Vec<JsonEntry>> for Incoming {
+    fn from(entries: Vec<JsonEntry>) -> Incoming {
+        Incoming {
+            entries,
+            ..Incoming::default()
+        }
+    }
+}
+
+/// Long work's progress and its cancel button. `step` says how far it is and stops the work (with
+/// `Error::Cancelled`) once `cancel` was called; the work then rolls back.
+pub struct Progress {
+    cancelled: AtomicBool,
+    tell: Option<Box<dyn Fn(u64, u64) + Send + Sync>>,
+    last: Mutex<Option<Instant>>,
+}
+
+impl Progress {
+    /// Progress nobody watches (tests, the command line when not on a terminal).
+    pub fn none() -> Progress {
+        Progress {
+            cancelled: AtomicBool::new(false),
+            tell: None,
+            last: Mutex::new(None),
+        }
+    }
+
+    /// `tell(done, total)` at most ten times a second, and always at the end.
+    pub fn new(tell: impl Fn(u64, u64) + Send + Sync + 'static) -> Progress {
+        Progress {
+            tell: Some(Box::new(tell)),
+            ..Progress::none()
+        }
+    }
+
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst)
+    }
+
+    /// `Error::Cancelled` once `cancel` was called.
+    pub fn check(&self) -> Result<()> {
+        match self.is_cancelled() {
+            true => Err(Error::Cancelled),
+            false => Ok(()),
+        }
+    }
+
+    pub fn step(&self, done: u64, total: u64) -> Result<()> {
+        self.check()?;
+        if let Some(tell) = &self.tell {
+            let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+            let due = last.is_none_or(|t| t.elapsed() >= Duration::from_millis(100));
+            if due || done >= total {
+                *last = Some(Instant::now());
+                tell(done, total);
+            }
+        }
+        Ok(())
+    }
 }
 
 pub fn time_string(ms: i64) -> String {
@@ -124,173 +125,110 @@ pub fn time_string(ms: i64) -> String {
         .to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-fn time_ms(s: &str) -> Option<i64> {
+pub(crate) fn time_ms(s: &str) -> Option<i64> {
     DateTime::parse_from_rfc3339(s)
         .ok()
         .map(|t| t.timestamp_millis())
 }
 
-/// Writes every entry of the diary as Haemong JSON to `out`, one entry per line, oldest night
-/// first; returns how many. Memory stays flat however large the diary: entries are read and
-/// written one at a time.
-pub fn export_json(c: &mut Connection, out: &mut dyn Write, exported_at: i64) -> Result<usize> {
-    let ids = entries::ids_in_order(c)?;
-    write!(
-        out,
-        "{{\n  \"format\": \"{FORMAT}\",\n  \"version\": {VERSION},\n  \"exportedAt\": \"{}\",\n  \"entries\": [",
-        time_string(exported_at)
-    )?;
-    for (n, id) in ids.iter().enumerate() {
-        let entry = json_entry(c, *id)?;
-        out.write_all(if n == 0 { b"\n    " } else { b",\n    " })?;
-        serde_json::to_writer(&mut *out, &entry).map_err(|e| Error::Internal(e.to_string()))?;
+/// Reads what the user picked, tells which format it is (a folder of notes, a Day One zip, a
+/// Haemong, Day One or jrnl JSON export, one Markdown or text file) and merges its entries.
+pub fn import_path(
+    c: &mut Connection,
+    path: &Path,
+    dry_run: bool,
+    progress: &Progress,
+) -> Result<Report> {
+    merge(c, &read_any(path)?, dry_run, progress)
+}
+
+/// The entries in `path`, whatever it is, and what could not come along.
+pub fn read_any(path: &Path) -> Result<Incoming> {
+    if path.is_dir() {
+        return markdown::read_folder(path);
     }
-    out.write_all(if ids.is_empty() {
-        b"]\n}\n"
-    } else {
-        b"\n  ]\n}\n"
-    })?;
-    Ok(ids.len())
+    let bytes = read_limited(path)?;
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return journals::day_one_zip(&bytes);
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if matches!(ext.as_str(), "md" | "markdown" | "txt" | "text") {
+        let text =
+            String::from_utf8(bytes).map_err(|_| Error::ImportRefused(ImportProblem::NotUtf8))?;
+        return Ok(vec![markdown::read_note(path, &text)?].into());
+    }
+    journals::any_json(&bytes)
 }
 
-fn json_entry(c: &mut Connection, id: i64) -> Result<JsonEntry> {
-    let e = entries::get(c, id)?;
-    let uuid = entries::uuid_of(c, id)?;
-    let mut readings = interpretations::for_entry(c, id)?;
-    readings.reverse(); // oldest first, the order they were written
-    Ok(JsonEntry {
-        id: uuid,
-        night: e.night,
-        title: e.title,
-        text: e.body,
-        created_at: time_string(e.created_at),
-        updated_at: time_string(e.updated_at),
-        tags: e.tags,
-        flags: e.flags,
-        mood: e.mood,
-        sleep: e.sleep,
-        interpretations: readings
-            .into_iter()
-            .map(|i| JsonInterpretation {
-                style: i.style,
-                provider: i.provider,
-                model: i.model,
-                status: i.status,
-                text: i.text,
-                reasoning: i.reasoning,
-                finish_reason: i.finish_reason,
-                error_kind: i.error_kind,
-                usage: i.usage,
-                started_at: time_string(i.started_at),
-                finished_at: time_string(i.finished_at),
-                thread: i
-                    .thread
-                    .into_iter()
-                    .map(|m| JsonMessage {
-                        role: m.role,
-                        text: m.text,
-                        reasoning: m.reasoning,
-                        status: m.status,
-                        model: m.model,
-                        finish_reason: m.finish_reason,
-                        error_kind: m.error_kind,
-                        started_at: time_string(m.started_at),
-                        finished_at: time_string(m.finished_at),
-                    })
-                    .collect(),
-            })
-            .collect(),
-    })
+/// A file's bytes, refused before reading when it is larger than any journal export.
+pub fn read_limited(path: &Path) -> Result<Vec<u8>> {
+    if std::fs::metadata(path)?.len() > MAX_IMPORT_BYTES {
+        return Err(Error::ImportRefused(ImportProblem::TooLarge));
+    }
+    Ok(std::fs::read(path)?)
 }
 
-/// Reads a Haemong JSON export and merges it into the diary in one transaction (rolled back when
-/// `dry_run`): entries already there are skipped, invalid ones refused and counted. A file that is
-/// not a Haemong export, is broken, or is from a newer version is refused whole and the diary is
-/// left as it was.
-pub fn import_json(c: &mut Connection, bytes: &[u8], dry_run: bool) -> Result<Report> {
-    let doc = parse(bytes)?;
+/// Merges entries into the diary in one transaction (rolled back when `dry_run` or cancelled):
+/// an entry already there (the same id, or the same night and text, within the diary or earlier in
+/// the same file) is skipped; an invalid one (a night that is not a date, an empty dream, a bad
+/// time) is refused and counted; the rest come in with their readings and threads.
+pub fn merge(
+    c: &mut Connection,
+    incoming: &Incoming,
+    dry_run: bool,
+    progress: &Progress,
+) -> Result<Report> {
     let tx = c.transaction()?;
     let mut report = Report {
         dry_run,
+        refused: incoming.unreadable,
+        media_skipped: incoming.media_skipped,
         ..Report::default()
     };
-    for e in &doc.entries {
-        if entries::already_there(&tx, &e.id, &e.night, &e.text)? {
-            report.skipped += 1;
-            continue;
-        }
-        let (Some(created), Some(updated)) = (time_ms(&e.created_at), time_ms(&e.updated_at))
-        else {
-            report.refused += 1;
-            continue;
-        };
-        if uuid::Uuid::parse_str(&e.id).is_err() {
-            report.refused += 1;
-            continue;
-        }
-        let input = EntryInput {
-            night: Some(e.night.clone()),
-            title: e.title.clone(),
-            body: e.text.clone(),
-            tags: e.tags.clone(),
-            flags: e.flags,
-            mood: e.mood,
-            sleep: e.sleep,
-        };
-        let entry = match entries::insert_imported(&tx, &input, &e.id, (created, updated)) {
-            Ok(entry) => entry,
-            Err(Error::Database(d)) => return Err(Error::Database(d)),
-            Err(_) => {
+    let total = incoming.entries.len() as u64;
+    let today = crate::diary::today_local();
+    {
+        // The search index and the symbols are built in bulk once the rows are in (`Bulk`).
+        let bulk = Bulk::begin(&tx)?;
+        for (n, e) in incoming.entries.iter().enumerate() {
+            progress.step(n as u64, total)?;
+            if entries::already_there(&tx, &e.id, &e.night, &e.text)? {
+                report.skipped += 1;
+                continue;
+            }
+            let (Some(created), Some(updated)) = (time_ms(&e.created_at), time_ms(&e.updated_at))
+            else {
+                report.refused += 1;
+                continue;
+            };
+            if uuid::Uuid::parse_str(&e.id).is_err() {
                 report.refused += 1;
                 continue;
             }
-        };
-        report.added += 1;
-        for i in &e.interpretations {
-            let (Some(started), Some(finished)) = (time_ms(&i.started_at), time_ms(&i.finished_at))
-            else {
+            let input = EntryInput {
+                night: Some(e.night.clone()),
+                title: e.title.clone(),
+                body: e.text.clone(),
+                tags: e.tags.clone(),
+                flags: e.flags,
+                mood: e.mood,
+                sleep: e.sleep,
+            };
+            let Ok(valid) = input.validated(&today) else {
+                report.refused += 1;
                 continue;
             };
-            let row = NewInterpretation {
-                entry_id: Some(entry.id),
-                dream: None,
-                style: i.style.clone(),
-                provider: i.provider.clone(),
-                model: i.model.clone(),
-                text: i.text.clone(),
-                reasoning: i.reasoning.clone(),
-                status: i.status,
-                finish_reason: i.finish_reason.clone(),
-                error_kind: i.error_kind.clone(),
-                usage: i.usage,
-                started_at: started,
-                finished_at: finished,
-            };
-            let Some(reading) = interpretations::insert(&tx, &row)? else {
-                continue;
-            };
-            report.interpretations += 1;
-            for m in &i.thread {
-                let (Some(s), Some(f)) = (time_ms(&m.started_at), time_ms(&m.finished_at)) else {
-                    continue;
-                };
-                let turn = Message {
-                    id: 0,
-                    interpretation_id: reading,
-                    role: m.role,
-                    text: m.text.clone(),
-                    reasoning: m.reasoning.clone(),
-                    status: m.status,
-                    model: m.model.clone(),
-                    finish_reason: m.finish_reason.clone(),
-                    error_kind: m.error_kind.clone(),
-                    started_at: s,
-                    finished_at: f,
-                };
-                messages::insert_turn(&tx, reading, &turn)?;
-            }
+            let id = bulk.insert(&tx, &valid, &e.id, (created, updated))?;
+            report.added += 1;
+            report.interpretations += readings_into(&tx, id, &e.interpretations)?;
         }
+        bulk.finish(&tx, progress)?;
     }
+    progress.step(total, total)?;
     if dry_run {
         tx.rollback()?;
     } else {
@@ -299,241 +237,155 @@ pub fn import_json(c: &mut Connection, bytes: &[u8], dry_run: bool) -> Result<Re
     Ok(report)
 }
 
-fn parse(bytes: &[u8]) -> Result<Document> {
-    use ImportProblem::*;
-    if bytes.len() as u64 > MAX_IMPORT_BYTES {
-        return Err(Error::ImportRefused(TooLarge));
+/// An imported entry's readings with their threads; readings with unreadable times are left out.
+fn readings_into(tx: &Connection, entry: i64, readings: &[JsonInterpretation]) -> Result<usize> {
+    let mut n = 0;
+    for i in readings {
+        let (Some(started), Some(finished)) = (time_ms(&i.started_at), time_ms(&i.finished_at))
+        else {
+            continue;
+        };
+        let row = NewInterpretation {
+            entry_id: Some(entry),
+            dream: None,
+            style: i.style.clone(),
+            provider: i.provider.clone(),
+            model: i.model.clone(),
+            text: i.text.clone(),
+            reasoning: i.reasoning.clone(),
+            status: i.status,
+            finish_reason: i.finish_reason.clone(),
+            error_kind: i.error_kind.clone(),
+            usage: i.usage,
+            started_at: started,
+            finished_at: finished,
+        };
+        let Some(reading) = interpretations::insert(tx, &row)? else {
+            continue;
+        };
+        n += 1;
+        for m in &i.thread {
+            let (Some(s), Some(f)) = (time_ms(&m.started_at), time_ms(&m.finished_at)) else {
+                continue;
+            };
+            let turn = Message {
+                id: 0,
+                interpretation_id: reading,
+                role: m.role,
+                text: m.text.clone(),
+                reasoning: m.reasoning.clone(),
+                status: m.status,
+                model: m.model.clone(),
+                finish_reason: m.finish_reason.clone(),
+                error_kind: m.error_kind.clone(),
+                started_at: s,
+                finished_at: f,
+            };
+            messages::insert_turn(tx, reading, &turn)?;
+        }
     }
-    if std::str::from_utf8(bytes).is_err() {
-        return Err(Error::ImportRefused(NotUtf8));
-    }
-    let head: Head = serde_json::from_slice(bytes).map_err(|_| Error::ImportRefused(NotJson))?;
-    if head.format.as_deref() != Some(FORMAT) {
-        return Err(Error::ImportRefused(NotHaemong));
-    }
-    if head.version.unwrap_or(0) > VERSION {
-        return Err(Error::ImportRefused(Newer));
-    }
-    serde_json::from_slice(bytes).map_err(|_| Error::ImportRefused(Unreadable))
+    Ok(n)
 }
+
+#[cfg(test)]
+pub(crate) mod fixture;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::fixture::{export, rich};
     use crate::db::Database;
+    use crate::diary::search::{search_page, Filter};
 
-    /// A diary with every kind of field: Korean and emoji, tags, flags, mood, sleep, a reading with
-    /// its thinking and a thread, a stopped reading.
-    fn rich(db: &Database) {
+    fn found(db: &Database, term: &str) -> Vec<String> {
         db.call_blocking(|c| {
-            let e = entries::create(
-                c,
-                &EntryInput {
-                    night: Some("2026-11-28".into()),
-                    title: "돼지꿈 🐷".into(),
-                    body: "돼지가 집으로 들어왔다.\n\t줄바꿈과 탭, \"따옴표\" \\ 그리고 emoji 🌙"
-                        .into(),
-                    tags: vec!["재물".into(), "family".into()],
-                    flags: Flags {
-                        lucid: true,
-                        vivid: true,
-                        ..Flags::default()
-                    },
-                    mood: Some(Mood::Joy),
-                    sleep: Some(4),
-                },
-            )?;
-            let reading = interpretations::insert(
-                c,
-                &NewInterpretation {
-                    entry_id: Some(e.id),
-                    dream: None,
-                    style: "traditional".into(),
-                    provider: "ollama".into(),
-                    model: "qwen3".into(),
-                    text: "길몽입니다.".into(),
-                    reasoning: "생각".into(),
-                    status: Status::Complete,
-                    finish_reason: Some("stop".into()),
-                    error_kind: None,
-                    usage: Some(Usage {
-                        prompt_tokens: Some(10),
-                        completion_tokens: Some(5),
-                        total_tokens: Some(15),
-                    }),
-                    started_at: 1_764_400_000_123,
-                    finished_at: 1_764_400_004_567,
-                },
-            )?
-            .unwrap();
-            messages::insert_exchange(
-                c,
-                reading,
-                "태몽인가요?",
-                &NewInterpretation {
-                    text: "아닐 수도 있어요.".into(),
-                    status: Status::Stopped,
-                    started_at: 1_764_400_010_000,
-                    finished_at: 1_764_400_011_000,
-                    ..NewInterpretation {
-                        entry_id: Some(e.id),
-                        dream: None,
-                        style: "traditional".into(),
-                        provider: "ollama".into(),
-                        model: "qwen3".into(),
-                        text: String::new(),
-                        reasoning: String::new(),
-                        status: Status::Complete,
-                        finish_reason: None,
-                        error_kind: None,
-                        usage: None,
-                        started_at: 0,
-                        finished_at: 0,
-                    }
-                },
-            )?;
-            entries::create(
-                c,
-                &EntryInput {
-                    night: Some("2026-11-01".into()),
-                    body: "A snake in the garden".into(),
-                    ..EntryInput::default()
-                },
-            )?;
-            Ok(())
-        })
-        .unwrap();
-    }
-
-    fn export(db: &Database, at: i64) -> String {
-        db.call_blocking(|c| {
-            let mut out = Vec::new();
-            export_json(c, &mut out, at)?;
-            Ok(String::from_utf8(out).unwrap())
+            Ok(search_page(c, term, &Filter::default(), 10, 0)?
+                .into_iter()
+                .map(|s| s.night)
+                .collect())
         })
         .unwrap()
     }
 
     #[test]
-    fn export_then_import_into_an_empty_diary_then_export_gives_the_same_file() {
-        let first = Database::open_in_memory().unwrap();
-        rich(&first);
-        let a = export(&first, 1);
-        let second = Database::open_in_memory().unwrap();
-        let report = second
-            .call_blocking(|c| import_json(c, a.as_bytes(), false))
+    fn imported_dreams_are_searchable_and_their_symbols_counted_like_written_ones() {
+        let from = Database::open_in_memory().unwrap();
+        rich(&from);
+        let to = Database::open_in_memory().unwrap();
+        let file = export(&from, 1);
+        to.call_blocking(|c| import_json(c, file.as_bytes(), false))
             .unwrap();
-        assert_eq!((report.added, report.skipped, report.refused), (2, 0, 0));
-        assert_eq!(report.interpretations, 1);
-        let b = export(&second, 1);
-        assert_eq!(a, b, "nothing lost or changed on the way");
-        assert!(a.contains("돼지꿈 🐷"), "Korean and emoji kept as text");
-        assert!(a.contains("\"lucid\":true"), "flags travel");
-        assert!(a.contains("태몽인가요?"), "the thread travels");
-        let parsed: serde_json::Value = serde_json::from_str(&a).unwrap();
-        assert_eq!(parsed["format"], "haemong");
         assert_eq!(
-            parsed["entries"][0]["night"], "2026-11-01",
-            "oldest night first"
+            found(&to, "돼지"),
+            ["2026-11-28"],
+            "a two-letter Korean term, through the index"
+        );
+        assert_eq!(found(&to, "garden"), ["2026-11-01"]);
+        let symbols = |db: &Database| {
+            db.call_blocking(|c| {
+                let mut st = c.prepare(
+                    "SELECT symbol, night, mentions FROM entry_symbols ORDER BY night, symbol",
+                )?;
+                let rows = st.query_map([], |r| {
+                    Ok(format!(
+                        "{}/{}/{}",
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?
+                    ))
+                })?;
+                Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            })
+            .unwrap()
+        };
+        assert!(
+            !symbols(&from).is_empty(),
+            "the fixture mentions dictionary symbols"
+        );
+        assert_eq!(
+            symbols(&to),
+            symbols(&from),
+            "the same symbols as the diary that wrote them"
+        );
+        // The per-entry index is back for what is written after the import.
+        to.call_blocking(|c| {
+            entries::create(
+                c,
+                &EntryInput {
+                    body: "새로 쓴 고래 꿈".into(),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+        assert_eq!(
+            found(&to, "고래").len(),
+            1,
+            "a dream written after an import is found"
         );
     }
 
     #[test]
-    fn importing_the_same_file_twice_changes_nothing() {
-        let db = Database::open_in_memory().unwrap();
-        rich(&db);
-        let file = export(&db, 1);
-        let again = db
-            .call_blocking(|c| import_json(c, file.as_bytes(), false))
-            .unwrap();
-        assert_eq!((again.added, again.skipped), (0, 2), "both already there");
-        assert_eq!(export(&db, 1), file, "the diary is unchanged");
-        // The same dreams under other ids (written again, or from another journal): skipped too.
-        let mut doc: serde_json::Value = serde_json::from_str(&file).unwrap();
-        for e in doc["entries"].as_array_mut().unwrap() {
-            e["id"] = uuid::Uuid::new_v4().to_string().into();
-        }
-        let renamed = serde_json::to_vec(&doc).unwrap();
-        let r = db
-            .call_blocking(|c| import_json(c, &renamed, false))
-            .unwrap();
-        assert_eq!(
-            (r.added, r.skipped, r.refused),
-            (0, 2, 0),
-            "same night and text means the same entry"
-        );
-    }
-
-    #[test]
-    fn a_dry_run_says_what_would_happen_and_changes_nothing() {
+    fn a_cancelled_import_changes_nothing() {
         let from = Database::open_in_memory().unwrap();
         rich(&from);
         let file = export(&from, 1);
         let to = Database::open_in_memory().unwrap();
+        let progress = Progress::new(|_, _| {});
+        progress.cancel();
+        let got = to.call_blocking(|c| import_json_with(c, file.as_bytes(), &progress));
+        assert!(matches!(got, Err(Error::Cancelled)), "{got:?}");
+        assert!(found(&to, "garden").is_empty(), "nothing came in");
         let r = to
-            .call_blocking(|c| import_json(c, file.as_bytes(), true))
-            .unwrap();
-        assert_eq!((r.added, r.dry_run), (2, true));
-        assert_eq!(
-            export(&to, 1),
-            export(&Database::open_in_memory().unwrap(), 1),
-            "still empty"
-        );
-    }
-
-    #[test]
-    fn files_that_are_not_what_they_claim_are_refused_and_the_diary_is_unchanged() {
-        let db = Database::open_in_memory().unwrap();
-        rich(&db);
-        let before = export(&db, 1);
-        let truncated = &before[..before.len() / 2];
-        let newer = before.replace("\"version\": 1", "\"version\": 99");
-        let cases: Vec<(&str, Vec<u8>)> = vec![
-            ("not JSON", b"hello".to_vec()),
-            ("truncated", truncated.as_bytes().to_vec()),
-            ("invalid UTF-8", vec![b'{', 0xff, 0xfe, b'}']),
-            ("another app's JSON", br#"{"entries": []}"#.to_vec()),
-            ("a newer version", newer.into_bytes()),
-            (
-                "entries of the wrong shape",
-                br#"{"format":"haemong","version":1,"entries":[{"id":3}]}"#.to_vec(),
-            ),
-        ];
-        for (what, bytes) in cases {
-            let got = db.call_blocking(|c| import_json(c, &bytes, false));
-            assert!(
-                matches!(got, Err(Error::ImportRefused(_))),
-                "{what}: refused, got {got:?}"
-            );
-        }
-        assert_eq!(export(&db, 1), before, "the diary is unchanged");
-    }
-
-    #[test]
-    fn invalid_entries_are_refused_one_by_one_and_the_rest_comes_in() {
-        let file = format!(
-            r#"{{"format":"haemong","version":1,"entries":[
-                {{"id":"{}","night":"2026-02-30","text":"no such night","createdAt":"2026-01-01T00:00:00.000Z","updatedAt":"2026-01-01T00:00:00.000Z"}},
-                {{"id":"{}","night":"2026-02-03","text":"   ","createdAt":"2026-01-01T00:00:00.000Z","updatedAt":"2026-01-01T00:00:00.000Z"}},
-                {{"id":"not-a-uuid","night":"2026-02-03","text":"bad id","createdAt":"2026-01-01T00:00:00.000Z","updatedAt":"2026-01-01T00:00:00.000Z"}},
-                {{"id":"{}","night":"2026-02-04","text":"good","createdAt":"yesterday","updatedAt":"2026-01-01T00:00:00.000Z"}},
-                {{"id":"{}","night":"2026-02-05","text":"좋은 꿈","createdAt":"2026-01-01T00:00:00.000Z","updatedAt":"2026-01-02T00:00:00.000Z"}}
-            ]}}"#,
-            uuid::Uuid::new_v4(),
-            uuid::Uuid::new_v4(),
-            uuid::Uuid::new_v4(),
-            uuid::Uuid::new_v4()
-        );
-        let db = Database::open_in_memory().unwrap();
-        let r = db
             .call_blocking(|c| import_json(c, file.as_bytes(), false))
             .unwrap();
-        assert_eq!((r.added, r.refused), (1, 4), "{r:?}");
-        let out = export(&db, 1);
-        assert!(out.contains("좋은 꿈"));
-        assert!(
-            out.contains("\"updatedAt\":\"2026-01-02T00:00:00.000Z\""),
-            "times kept"
+        assert_eq!(
+            r.added, 2,
+            "and the index trigger is intact for the next import"
         );
+    }
+
+    fn import_json_with(c: &mut Connection, bytes: &[u8], p: &Progress) -> Result<Report> {
+        merge(c, &json::entries_of(bytes)?.into(), false, p)
     }
 }

@@ -152,29 +152,7 @@ fn insert_valid(
     (created_at, updated_at): (i64, i64),
 ) -> Result<Entry> {
     atomically(conn, || {
-        let id: i64 = conn
-            .prepare_cached(
-                "INSERT INTO entries (night, title, body, created_at, updated_at,
-                     lucid, nightmare, recurring, vivid, mood, sleep, uuid)
-                 VALUES (?1, ?2, ?3, ?4, ?11, ?5, ?6, ?7, ?8, ?9, ?10, ?12) RETURNING id",
-            )?
-            .query_row(
-                params![
-                    v.night,
-                    v.title,
-                    v.body,
-                    created_at,
-                    v.flags.lucid,
-                    v.flags.nightmare,
-                    v.flags.recurring,
-                    v.flags.vivid,
-                    v.mood.map(Mood::id),
-                    v.sleep,
-                    updated_at,
-                    uuid
-                ],
-                |r| r.get(0),
-            )?;
+        let id = insert_row(conn, v, uuid, (created_at, updated_at))?;
         write_tags(conn, id, &v.night, &v.tags)?;
         write_symbols(conn, id, &v.night, &v.title, &v.body)?;
         Ok(Entry {
@@ -190,6 +168,38 @@ fn insert_valid(
             updated_at,
         })
     })
+}
+
+/// The entry's own row (the search index follows by trigger, or in bulk: `super::bulk`).
+pub(crate) fn insert_row(
+    conn: &Connection,
+    v: &crate::diary::Valid,
+    uuid: &str,
+    (created_at, updated_at): (i64, i64),
+) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "INSERT INTO entries (night, title, body, created_at, updated_at,
+                 lucid, nightmare, recurring, vivid, mood, sleep, uuid)
+             VALUES (?1, ?2, ?3, ?4, ?11, ?5, ?6, ?7, ?8, ?9, ?10, ?12) RETURNING id",
+        )?
+        .query_row(
+            params![
+                v.night,
+                v.title,
+                v.body,
+                created_at,
+                v.flags.lucid,
+                v.flags.nightmare,
+                v.flags.recurring,
+                v.flags.vivid,
+                v.mood.map(Mood::id),
+                v.sleep,
+                updated_at,
+                uuid
+            ],
+            |r| r.get(0),
+        )?)
 }
 
 pub fn update(conn: &mut Connection, id: i64, input: &EntryInput) -> Result<Entry> {

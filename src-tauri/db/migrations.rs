@@ -3,7 +3,17 @@
 use rusqlite_migration::{Migrations, M};
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
+    Migrations::new(steps())
+}
+
+/// The schema version this build writes (SQLite's `user_version` after the last step): a file
+/// with a higher one is from a newer Haemong.
+pub fn count() -> usize {
+    steps().len()
+}
+
+fn steps() -> Vec<M<'static>> {
+    vec![
         M::up(
             r#"
         CREATE TABLE entries (
@@ -219,7 +229,7 @@ pub fn migrations() -> Migrations<'static> {
         CREATE UNIQUE INDEX entries_by_uuid ON entries (uuid);
         "#,
         ),
-    ])
+    ]
 }
 
 #[cfg(test)]

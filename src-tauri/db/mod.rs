@@ -3,6 +3,7 @@
 //! domain's table; read-only views over several tables (search, insights) stay with the diary.
 //! No tauri here.
 
+pub mod bulk;
 pub mod entries;
 pub mod entry_symbols;
 pub mod entry_tags;
@@ -15,6 +16,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
+
+pub use bulk::Bulk;
 
 use crate::diary::{Entry, EntryInput};
 use crate::error::{Error, Result};

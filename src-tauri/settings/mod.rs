@@ -41,6 +41,8 @@ pub const MAX_ANSWER_KB: u32 = 1024;
 /// The smallest and largest budget for a follow-up request (characters).
 pub const MIN_THREAD_BUDGET: u32 = 2_000;
 pub const MAX_THREAD_BUDGET: u32 = 2_000_000;
+pub const MAX_BACKUP_DAILY: u32 = 60;
+pub const MAX_BACKUP_WEEKLY: u32 = 104;
 pub const DEFAULT_REMINDER_TIME: &str = "07:30";
 pub const DEFAULT_SHORTCUT: &str = "CommandOrControl+Shift+Space";
 
@@ -75,6 +77,11 @@ pub struct Settings {
     /// A follow-up request is kept within this many characters by leaving out the thread's oldest
     /// turns (never the dream); 0 = the default (24,000).
     pub thread_budget_chars: u32,
+    /// A verified copy of the diary each day it changed, into `backups/` beside it.
+    pub auto_backup: bool,
+    /// Daily backups kept (the newest days), and weekly ones kept beyond them.
+    pub backup_daily: u32,
+    pub backup_weekly: u32,
 }
 
 impl Default for Settings {
@@ -98,11 +105,22 @@ impl Default for Settings {
             thread_budget_chars: 0,
             reminder_enabled: false,
             reminder_time: DEFAULT_REMINDER_TIME.to_string(),
+            auto_backup: true,
+            backup_daily: 7,
+            backup_weekly: 8,
         }
     }
 }
 
 impl Settings {
+    /// How many backups stay.
+    pub fn backup_keep(&self) -> crate::data::backup::Keep {
+        crate::data::backup::Keep {
+            daily: self.backup_daily,
+            weekly: self.backup_weekly,
+        }
+    }
+
     /// What gets saved: the base URL normalised, text trimmed, sizes checked.
     pub fn validated(mut self) -> Result<Settings> {
         self.base_url = normalize_base_url(&self.base_url)?;
@@ -138,6 +156,13 @@ impl Settings {
             "" => DEFAULT_REMINDER_TIME.to_string(),
             t => crate::reminder::parse_time(t)?.format("%H:%M").to_string(),
         };
+        if !(1..=MAX_BACKUP_DAILY).contains(&self.backup_daily)
+            || self.backup_weekly > MAX_BACKUP_WEEKLY
+        {
+            return Err(Error::InvalidInput(format!(
+                "backups kept: 1 to {MAX_BACKUP_DAILY} daily, 0 to {MAX_BACKUP_WEEKLY} weekly"
+            )));
+        }
         self.shortcut = self.shortcut.trim().to_string();
         if self.shortcut.is_empty() {
             self.shortcut = DEFAULT_SHORTCUT.to_string();
@@ -311,6 +336,9 @@ mod tests {
             thread_budget_chars: 8_000,
             reminder_enabled: true,
             reminder_time: "06:45".into(),
+            auto_backup: false,
+            backup_daily: 3,
+            backup_weekly: 0,
         };
         SettingsStore::load(&p)
             .unwrap()

@@ -1,0 +1,536 @@
+//! Verified backups of the diary and their restore. A backup is a consistent copy taken through
+//! SQLite's online backup API, in steps, from its own read connection holding one snapshot: the
+//! app's writer never waits for it (WAL lets a reader and a writer run side by side), and writes
+//! made meanwhile go into the next backup. Each copy is checked with `PRAGMA integrity_check`
+//! before it replaces anything. One backup a day the diary changed, the last `daily` days and
+//! `weekly` weeks kept (`keep`). A restore copies the current diary aside first, never deletes it.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::{Connection, OpenFlags};
+use serde::Serialize;
+
+use super::Progress;
+use crate::db::Database;
+use crate::error::{Error, Result};
+
+/// Pages copied per step (4 KiB each): a step is a few milliseconds of copying.
+const PAGES_PER_STEP: i32 = 1024;
+const PREFIX: &str = "diary-";
+const SUFFIX: &str = ".sqlite3";
+
+/// One backup file, as the Settings → Data list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupInfo {
+    /// The file's name (`diary-2026-11-30.sqlite3`): what a restore asks for.
+    pub name: String,
+    /// The day it was taken (`YYYY-MM-DD`, local).
+    pub day: String,
+    /// When its file was last written (ms since the epoch).
+    pub taken_at: i64,
+    /// Dreams in it; `None` when the file cannot be read (then it is not offered for restore).
+    pub entries: Option<u64>,
+    pub bytes: u64,
+}
+
+/// What a backup wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Written {
+    pub path: PathBuf,
+    pub entries: u64,
+    pub bytes: u64,
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Restored {
+    pub entries: u64,
+    /// Where the diary as it was before the restore now is.
+    pub previous: PathBuf,
+}
+
+/// The `backups/` folder beside the diary file.
+pub fn folder_of(diary: &Path) -> PathBuf {
+    diary.with_file_name("backups")
+}
+
+/// A consistent copy of the diary file `source` at `dest` (replaced only once the copy is
+/// complete and verified). Returns its entry count.
+pub fn copy_verified(source: &Path, dest: &Path, progress: &Progress) -> Result<Written> {
+    let dir = dest.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = dest.with_extension(format!("partial-{}", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    let result = copy_to(source, &tmp, progress).and_then(|()| verify(&tmp));
+    match result {
+        Ok(entries) => {
+            std::fs::rename(&tmp, dest)?;
+            #[cfg(unix)]
+            if let Ok(d) = std::fs::File::open(dir) {
+                let _ = d.sync_all();
+            }
+            Ok(Written {
+                path: dest.to_path_buf(),
+                entries,
+                bytes: std::fs::metadata(dest)?.len(),
+            })
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+fn copy_to(source: &Path, tmp: &Path, progress: &Progress) -> Result<()> {
+    let src = Connection::open_with_flags(
+        source,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    src.busy_timeout(Duration::from_secs(5))?;
+    // One snapshot for the whole copy: without it, a write by the app between two steps would
+    // restart the backup from the first page, and a busy diary could never be backed up.
+    src.execute_batch("BEGIN; SELECT count(*) FROM sqlite_master;")?;
+    let mut dst = Connection::open(tmp)?;
+    {
+        let backup = Backup::new(&src, &mut dst)?;
+        loop {
+            match backup.step(PAGES_PER_STEP)? {
+                StepResult::Done => break,
+                StepResult::More => {
+                    let p = backup.progress();
+                    let total = p.pagecount.max(1) as u64;
+                    progress.step(total - p.remaining.max(0) as u64, total)?;
+                }
+                // Only the destination can be locked (it is ours alone); wait and go on.
+                _ => std::thread::sleep(Duration::from_millis(10)),
+            }
+        }
+    }
+    src.execute_batch("COMMIT")?;
+    // The copy is one self-contained file: no -wal beside it when it is opened later.
+    dst.pragma_update(None, "journal_mode", "DELETE")?;
+    let f = std::fs::File::open(tmp)?;
+    f.sync_all()?;
+    Ok(())
+}
+
+/// The file is a sound Haemong diary: SQLite's own integrity check passes, its schema is not from
+/// a newer Haemong, and its entries can be counted (returned).
+pub fn verify(path: &Path) -> Result<u64> {
+    let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|_| Error::NotADiary("unreadable"))?;
+    let check: String = c
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|_| Error::NotADiary("not a database"))?;
+    if check != "ok" {
+        return Err(Error::NotADiary("damaged"));
+    }
+    let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > crate::db::migrations::count() as i64 {
+        return Err(Error::NotADiary("newer"));
+    }
+    c.query_row("SELECT count(*) FROM entries", [], |r| r.get::<_, i64>(0))
+        .map(|n| n as u64)
+        .map_err(|_| Error::NotADiary("not a diary"))
+}
+
+/// The backups in `dir`, newest first.
+pub fn list(dir: &Path) -> Result<Vec<BackupInfo>> {
+    let mut found = Vec::new();
+    let items = match std::fs::read_dir(dir) {
+        Ok(items) => items,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(found),
+        Err(e) => return Err(e.into()),
+    };
+    for item in items {
+        let item = item?;
+        let name = item.file_name().to_string_lossy().into_owned();
+        let Some(day) = day_of(&name) else { continue };
+        let meta = item.metadata()?;
+        let taken_at = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_millis() as i64);
+        let entries = count_entries(&item.path());
+        found.push(BackupInfo {
+            name,
+            day: day.format("%Y-%m-%d").to_string(),
+            taken_at,
+            entries,
+            bytes: meta.len(),
+        });
+    }
+    found.sort_by(|a, b| b.day.cmp(&a.day).then(b.taken_at.cmp(&a.taken_at)));
+    Ok(found)
+}
+
+fn count_entries(path: &Path) -> Option<u64> {
+    let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+    c.query_row("SELECT count(*) FROM entries", [], |r| r.get::<_, i64>(0))
+        .ok()
+        .map(|n| n as u64)
+}
+
+/// `diary-2026-11-30.sqlite3` → that day.
+fn day_of(name: &str) -> Option<NaiveDate> {
+    let day = name.strip_prefix(PREFIX)?.strip_suffix(SUFFIX)?;
+    NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()
+}
+
+/// Today's backup of `diary` in its backups folder (replacing one taken earlier today), then the
+/// old ones beyond what is kept removed.
+pub fn take(diary: &Path, today: NaiveDate, keep: Keep, progress: &Progress) -> Result<Written> {
+    let dir = folder_of(diary);
+    let dest = dir.join(format!("{PREFIX}{}{SUFFIX}", today.format("%Y-%m-%d")));
+    let written = copy_verified(diary, &dest, progress)?;
+    prune(&dir, keep)?;
+    Ok(written)
+}
+
+/// How many backups stay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keep {
+    pub daily: u32,
+    pub weekly: u32,
+}
+
+impl Default for Keep {
+    fn default() -> Keep {
+        Keep {
+            daily: 7,
+            weekly: 8,
+        }
+    }
+}
+
+/// Removes the backups `keep` does not keep.
+pub fn prune(dir: &Path, keep: Keep) -> Result<Vec<NaiveDate>> {
+    let days: Vec<NaiveDate> = list(dir)?.iter().filter_map(|b| day_of(&b.name)).collect();
+    let gone = to_remove(&days, keep);
+    for day in &gone {
+        let path = dir.join(format!("{PREFIX}{}{SUFFIX}", day.format("%Y-%m-%d")));
+        std::fs::remove_file(path)?;
+    }
+    Ok(gone)
+}
+
+/// The newest `daily` days are kept; of the older ones, the newest of each ISO week for the
+/// `weekly` most recent weeks that are not already covered; the rest go.
+pub fn to_remove(days: &[NaiveDate], keep: Keep) -> Vec<NaiveDate> {
+    let mut sorted = days.to_vec();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    sorted.dedup();
+    let mut covered = std::collections::HashSet::new();
+    let mut weekly = 0;
+    let mut remove = Vec::new();
+    for (n, day) in sorted.iter().enumerate() {
+        let week = (day.iso_week().year(), day.iso_week().week());
+        if n < keep.daily as usize {
+            covered.insert(week);
+        } else if covered.contains(&week) || weekly >= keep.weekly {
+            remove.push(*day);
+        } else {
+            covered.insert(week);
+            weekly += 1;
+        }
+    }
+    remove
+}
+
+/// A summary of the diary's content that changes whenever an entry, a reading or a turn is
+/// written or deleted: a backup is due only when it differs from the newest backup's.
+pub fn fingerprint(c: &Connection) -> Result<String> {
+    Ok(c.query_row(
+        "SELECT (SELECT count(*) FROM entries) || '/' || (SELECT coalesce(max(updated_at), 0) FROM entries)
+             || '/' || (SELECT count(*) FROM interpretations) || '/' || (SELECT coalesce(max(id), 0) FROM interpretations)
+             || '/' || (SELECT count(*) FROM messages) || '/' || (SELECT coalesce(max(id), 0) FROM messages)",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// Whether an automatic backup is due today: none yet today, and the diary changed since the
+/// newest one (or there is none).
+pub fn due(db: &Database, today: NaiveDate) -> Result<bool> {
+    let Some(diary) = db.path() else {
+        return Ok(false);
+    };
+    let dir = folder_of(diary);
+    let newest = list(&dir)?.into_iter().find(|b| b.entries.is_some());
+    let Some(newest) = newest else {
+        let has_any = db.call_blocking(|c| {
+            Ok(
+                c.query_row("SELECT EXISTS (SELECT 1 FROM entries)", [], |r| {
+                    r.get::<_, bool>(0)
+                })?,
+            )
+        })?;
+        return Ok(has_any);
+    };
+    if day_of(&newest.name) == Some(today) {
+        return Ok(false);
+    }
+    let now = db.call_blocking(|c| fingerprint(c))?;
+    let then =
+        Connection::open_with_flags(dir.join(&newest.name), OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(Error::from)
+            .and_then(|c| fingerprint(&c))
+            .unwrap_or_default();
+    Ok(now != then)
+}
+
+/// Replaces the diary's content with the backup at `from`, after checking it and copying the
+/// current diary aside (`diary-before-restore-…` beside it). Runs through the app's own
+/// connection, so every window and reader sees the restored diary at once; an older backup is
+/// brought up to this version's schema.
+pub fn restore(db: &Database, from: &Path, progress: &Progress) -> Result<Restored> {
+    verify(from)?;
+    let diary = db
+        .path()
+        .ok_or_else(|| Error::Internal("the diary has no file".into()))?
+        .to_path_buf();
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    let mut previous = diary.with_file_name(format!("diary-before-restore-{stamp}{SUFFIX}"));
+    let mut n = 1;
+    while previous.exists() {
+        previous = diary.with_file_name(format!("diary-before-restore-{stamp}-{n}{SUFFIX}"));
+        n += 1;
+    }
+    copy_verified(&diary, &previous, progress)?;
+    progress.check()?;
+    let from = from.to_path_buf();
+    let entries = db.call_blocking(move |c| {
+        let src = Connection::open_with_flags(&from, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        {
+            let backup = Backup::new(&src, c)?;
+            backup.run_to_completion(PAGES_PER_STEP, Duration::ZERO, None)?;
+        }
+        // The restored file was a copy without WAL; the diary keeps its journal mode.
+        c.pragma_update(None, "journal_mode", "WAL")?;
+        crate::db::migrations::migrations().to_latest(c)?;
+        Ok(c.query_row("SELECT count(*) FROM entries", [], |r| r.get::<_, i64>(0))? as u64)
+    })?;
+    Ok(Restored { entries, previous })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::entries;
+    use crate::diary::EntryInput;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn add(db: &Database, text: &str) {
+        db.call_blocking(|c| {
+            entries::create(
+                c,
+                &EntryInput {
+                    body: text.into(),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn seven_days_and_eight_weeks_are_kept() {
+        // A backup every day for 120 days up to Monday 2026-11-30.
+        let last = d("2026-11-30");
+        let days: Vec<NaiveDate> = (0..120).map(|n| last - chrono::Days::new(n)).collect();
+        let removed = to_remove(&days, Keep::default());
+        let mut kept: Vec<NaiveDate> = days
+            .iter()
+            .filter(|d| !removed.contains(d))
+            .copied()
+            .collect();
+        kept.sort();
+        assert_eq!(kept.len(), 15, "7 daily + 8 weekly: {kept:?}");
+        assert!(
+            kept.contains(&last) && kept.contains(&d("2026-11-24")),
+            "the last seven days"
+        );
+        assert!(
+            !kept.contains(&d("2026-11-23")),
+            "an older day of a week the dailies cover goes"
+        );
+        let weekly: Vec<_> = kept.iter().filter(|d| **d < d_min(&last)).collect();
+        assert_eq!(weekly.len(), 8, "eight older weeks, one each: {weekly:?}");
+        assert!(
+            weekly.iter().all(|d| d.weekday() == chrono::Weekday::Sun),
+            "the newest of each week"
+        );
+        assert_eq!(
+            to_remove(&kept, Keep::default()),
+            Vec::<NaiveDate>::new(),
+            "pruning twice removes nothing more"
+        );
+    }
+
+    fn d_min(last: &NaiveDate) -> NaiveDate {
+        *last - chrono::Days::new(6)
+    }
+
+    #[test]
+    fn a_backup_is_a_verified_copy_and_is_taken_only_when_the_diary_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let diary = dir.path().join("diary.sqlite3");
+        let db = Database::open(&diary).unwrap().db;
+        let today = d("2026-11-30");
+        assert!(!due(&db, today).unwrap(), "an empty diary needs no backup");
+        add(&db, "돼지꿈 🐷");
+        assert!(due(&db, today).unwrap(), "a first backup is due");
+        let w = take(&diary, today, Keep::default(), &Progress::none()).unwrap();
+        assert_eq!(w.entries, 1);
+        assert_eq!(
+            verify(&w.path).unwrap(),
+            1,
+            "the copy passes the integrity check"
+        );
+        assert!(!due(&db, today).unwrap(), "one a day");
+        assert!(!due(&db, d("2026-12-01")).unwrap(), "nothing changed since");
+        add(&db, "another");
+        assert!(
+            due(&db, d("2026-12-01")).unwrap(),
+            "changed: due the next day"
+        );
+        let listed = list(&folder_of(&diary)).unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(
+            (listed[0].day.as_str(), listed[0].entries),
+            ("2026-11-30", Some(1))
+        );
+        let names: Vec<_> = std::fs::read_dir(folder_of(&diary))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            names.len(),
+            1,
+            "no partial or journal file left beside it: {names:?}"
+        );
+    }
+
+    #[test]
+    fn a_backup_taken_while_entries_are_written_is_consistent() {
+        let dir = tempfile::tempdir().unwrap();
+        let diary = dir.path().join("diary.sqlite3");
+        let db = Database::open(&diary).unwrap().db;
+        db.call_blocking(|c| {
+            let tx = c.transaction()?;
+            for n in 0..2000 {
+                let body = format!("dream {n} {}", "꿈 ".repeat(200));
+                entries::create(
+                    &tx,
+                    &EntryInput {
+                        body,
+                        ..Default::default()
+                    },
+                )?;
+            }
+            Ok(tx.commit()?)
+        })
+        .unwrap();
+        let writer = {
+            let db = db.clone();
+            std::thread::spawn(move || {
+                for n in 0..300 {
+                    add(&db, &format!("written during the backup {n}"));
+                }
+            })
+        };
+        // A pause after the first step, so the writes land in the middle of the copy.
+        let slow = Progress::new(|_, _| std::thread::sleep(Duration::from_millis(200)));
+        let w = copy_verified(&diary, &dir.path().join("copy.sqlite3"), &slow).unwrap();
+        writer.join().unwrap();
+        let c = Connection::open(&w.path).unwrap();
+        let (entries, indexed): (i64, i64) = c
+            .query_row(
+                "SELECT (SELECT count(*) FROM entries), (SELECT count(*) FROM entries_fts_docsize)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert!(
+            (2000..=2300).contains(&entries),
+            "a snapshot between the writes: {entries}"
+        );
+        assert_eq!(w.entries as i64, entries);
+        assert_eq!(
+            indexed, entries,
+            "the search index agrees with the rows it copied"
+        );
+    }
+
+    #[test]
+    fn restore_brings_the_backup_back_and_keeps_the_diary_as_it_was_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let diary = dir.path().join("diary.sqlite3");
+        let db = Database::open(&diary).unwrap().db;
+        add(&db, "kept in the backup");
+        let w = take(&diary, d("2026-11-29"), Keep::default(), &Progress::none()).unwrap();
+        add(&db, "written after the backup");
+        let r = restore(&db, &w.path, &Progress::none()).unwrap();
+        assert_eq!(r.entries, 1, "the diary is the backup again");
+        let bodies: Vec<String> = db
+            .call_blocking(|c| {
+                Ok(entries::list(c, 10, 0)?
+                    .into_iter()
+                    .map(|s| s.excerpt)
+                    .collect())
+            })
+            .unwrap();
+        assert_eq!(bodies, ["kept in the backup"]);
+        assert_eq!(
+            verify(&r.previous).unwrap(),
+            2,
+            "the diary before the restore is aside, whole"
+        );
+        add(&db, "written after the restore");
+        drop(db);
+        let again = Database::open(&diary).unwrap().db;
+        let n = again
+            .call_blocking(|c| Ok(entries::list(c, 10, 0)?.len()))
+            .unwrap();
+        assert_eq!(
+            n, 2,
+            "the restored diary survives a restart and takes new dreams"
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_no_diary_is_refused_and_nothing_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let diary = dir.path().join("diary.sqlite3");
+        let db = Database::open(&diary).unwrap().db;
+        add(&db, "mine");
+        let junk = dir.path().join("junk.sqlite3");
+        std::fs::write(&junk, b"not sqlite at all").unwrap();
+        let other = dir.path().join("other.sqlite3");
+        Connection::open(&other)
+            .unwrap()
+            .execute_batch("CREATE TABLE t (x)")
+            .unwrap();
+        for f in [&junk, &other] {
+            assert!(
+                matches!(restore(&db, f, &Progress::none()), Err(Error::NotADiary(_))),
+                "{f:?}"
+            );
+        }
+        let n = db
+            .call_blocking(|c| Ok(entries::list(c, 10, 0)?.len()))
+            .unwrap();
+        assert_eq!(n, 1, "the diary is unchanged");
+    }
+}
