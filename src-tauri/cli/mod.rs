@@ -1,4 +1,4 @@
-//! `haemong add|list|search|export|import`: the diary from a terminal, through the same binary and
+//! `haemong add|list|search|export|import|backup|restore|interpret`: the diary from a terminal, through the same binary and
 //! the same data folder as the app, without opening a window (and without the single-instance
 //! hand-over, so it works while the app is open: the open window notices, see
 //! `app::watch_other_writers`). Exit status 0 on success, 1 on failure with one line on standard
@@ -10,16 +10,26 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::data;
+use crate::data::{self, backup};
 use crate::db::{entries, Database};
 use crate::diary::{now_ms, search, EntryInput, EntrySummary};
 use crate::error::{Error, Result};
+use crate::interpret::StartRequest;
 
 /// The app's identifier (tauri.conf.json): the folder the app keeps its data in. A test checks
 /// the two agree.
 pub const IDENTIFIER: &str = "app.haemong.diary";
 
-const SUBCOMMANDS: [&str; 5] = ["add", "list", "search", "export", "import"];
+const SUBCOMMANDS: [&str; 8] = [
+    "add",
+    "list",
+    "search",
+    "export",
+    "import",
+    "backup",
+    "restore",
+    "interpret",
+];
 
 #[derive(Debug, Parser)]
 #[command(
@@ -58,25 +68,47 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
-    /// Writes the whole diary out (JSON to standard output unless --out is given).
+    /// Writes the whole diary out: JSON (to standard output unless --out is given), or a folder
+    /// of Markdown notes (--out names the folder).
     Export {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
-        #[arg(long)]
+        #[arg(long, required_if_eq("format", "markdown"))]
         out: Option<PathBuf>,
     },
-    /// Merges a Haemong JSON export into the diary: entries already there are skipped.
+    /// Merges dreams into the diary from a Haemong JSON export, a Markdown folder, a Day One
+    /// export (.zip or .json), a jrnl JSON export, or a folder of notes; dreams already there are
+    /// skipped.
     Import {
         path: PathBuf,
         /// Says what would be added, skipped and refused, and changes nothing.
         #[arg(long)]
         dry_run: bool,
     },
+    /// Takes a verified backup: today's in the backups folder beside the diary (old ones pruned),
+    /// or a copy at --out.
+    Backup {
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Replaces the diary with a backup, after copying the current diary aside.
+    Restore { path: PathBuf },
+    /// Interprets a dream with the provider set in the app, streaming the answer to standard
+    /// output as it arrives, and saves it. ID: an entry; - : the dream from standard input.
+    /// Ctrl+C stops it and keeps the partial text.
+    Interpret {
+        #[arg(conflicts_with = "text", required_unless_present = "text")]
+        target: Option<String>,
+        /// The dream itself, interpreted without saving it as an entry.
+        #[arg(long)]
+        text: Option<String>,
+    },
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Json,
+    Markdown,
 }
 
 /// Whether these arguments ask for the command line rather than the app (a subcommand, or
@@ -100,7 +132,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
         }
     };
     match run(cli.command) {
-        Ok(()) => 0,
+        Ok(status) => status,
         Err(e) => {
             eprintln!("haemong: {e}");
             1
@@ -126,7 +158,7 @@ fn open() -> Result<Database> {
     Ok(opened.db)
 }
 
-fn run(command: Command) -> Result<()> {
+fn run(command: Command) -> Result<i32> {
     let db = open()?;
     let mut out = std::io::stdout().lock();
     match command {
@@ -173,29 +205,111 @@ fn run(command: Command) -> Result<()> {
             let mut bytes = Vec::new();
             let n = db.call_blocking(|c| data::export_json(c, &mut bytes, now_ms()))?;
             crate::fsutil::write_atomic(&path, &bytes)?;
-            if std::io::stderr().is_terminal() {
-                eprintln!("{n} dreams written to {}", path.display());
-            }
+            say(&format!("{n} dreams written to {}", path.display()));
+        }
+        Command::Export {
+            format: Format::Markdown,
+            out,
+        } => {
+            let dir = out.ok_or_else(|| Error::InvalidInput("--out is required".into()))?;
+            let p = bar("exporting");
+            let n = db.call_blocking(|c| data::markdown::export_markdown(c, &dir, &p))?;
+            say(&format!("{n} dreams written to {}", dir.display()));
         }
         Command::Import { path, dry_run } => {
-            let size = std::fs::metadata(&path)?.len();
-            if size > data::MAX_IMPORT_BYTES {
-                return Err(Error::ImportRefused(crate::error::ImportProblem::TooLarge));
-            }
-            let bytes = std::fs::read(&path)?;
-            let r = db.call_blocking(|c| data::import_json(c, &bytes, dry_run))?;
+            let p = bar("importing");
+            let r = db.call_blocking(|c| data::import_path(c, &path, dry_run, &p))?;
             writeln!(
                 out,
-                "{}{} added, {} already there, {} refused ({} interpretations)",
+                "{}{} added, {} already there, {} refused ({} interpretations{})",
                 if dry_run { "dry run: " } else { "" },
                 r.added,
                 r.skipped,
                 r.refused,
-                r.interpretations
+                r.interpretations,
+                match r.media_skipped {
+                    0 => String::new(),
+                    n => format!("; {n} photos or recordings left behind"),
+                }
             )?;
         }
+        Command::Backup { out: dest } => {
+            let diary = diary_path()?;
+            let p = bar("backing up");
+            let w = match dest {
+                Some(dest) => backup::copy_verified(&diary, &dest, &p)?,
+                None => {
+                    let keep = settings()?.backup_keep();
+                    backup::take(&diary, chrono::Local::now().date_naive(), keep, &p)?
+                }
+            };
+            writeln!(out, "{}\t{} dreams\tverified", w.path.display(), w.entries)?;
+        }
+        Command::Restore { path } => {
+            let r = backup::restore(&db, &path, &bar("restoring"))?;
+            writeln!(
+                out,
+                "{} dreams restored; the diary as it was is kept at {}",
+                r.entries,
+                r.previous.display()
+            )?;
+        }
+        Command::Interpret { target, text } => {
+            let request = match (target.as_deref(), text) {
+                (_, Some(t)) => StartRequest {
+                    content: Some(t),
+                    ..StartRequest::default()
+                },
+                (Some("-"), None) => {
+                    let mut s = String::new();
+                    std::io::stdin().read_to_string(&mut s)?;
+                    StartRequest {
+                        content: Some(s),
+                        ..StartRequest::default()
+                    }
+                }
+                (Some(id), None) => StartRequest {
+                    entry_id: Some(id.parse().map_err(|_| {
+                        Error::InvalidInput(format!("{id} is not an entry id (see `haemong list`)"))
+                    })?),
+                    ..StartRequest::default()
+                },
+                (None, None) => return Err(Error::InvalidTarget("neither")),
+            };
+            drop(out);
+            return interpret::run(db, settings()?, request);
+        }
     }
-    Ok(())
+    Ok(0)
+}
+
+/// The app's provider settings (its typed file in the app's config folder).
+fn settings() -> Result<crate::settings::Settings> {
+    let config = dirs::config_dir()
+        .ok_or_else(|| Error::Internal("this system has no config folder for apps".into()))?;
+    let path = config.join(IDENTIFIER).join("settings.json");
+    Ok(crate::settings::SettingsStore::load(&path)?.store.get())
+}
+
+/// A line on standard error for a person at a terminal (scripts get only the results).
+fn say(line: &str) {
+    if std::io::stderr().is_terminal() {
+        eprintln!("{line}");
+    }
+}
+
+/// A progress line on standard error while long work runs, when it is a terminal.
+fn bar(doing: &'static str) -> data::Progress {
+    if !std::io::stderr().is_terminal() {
+        return data::Progress::none();
+    }
+    data::Progress::new(move |done, total| {
+        let pct = (done * 100).checked_div(total).unwrap_or(100);
+        eprint!("\r{doing} {pct:>3}% ({done}/{total})");
+        if done >= total {
+            eprintln!();
+        }
+    })
 }
 
 fn print_summaries(out: &mut dyn Write, list: &[EntrySummary], json: bool) -> Result<()> {
@@ -215,6 +329,8 @@ fn print_summaries(out: &mut dyn Write, list: &[EntrySummary], json: bool) -> Re
     }
     Ok(())
 }
+
+mod interpret;
 
 #[cfg(test)]
 mod tests {

@@ -46,9 +46,16 @@ pub async fn endpoint_for(
     };
     let secrets = secrets.clone();
     let id = provider.id();
-    let key = tokio::task::spawn_blocking(move || secrets.key(id))
+    let needs_key = provider.preset().needs_key;
+    let key = match tokio::task::spawn_blocking(move || secrets.key(id))
         .await
-        .map_err(|e| Error::Internal(format!("keychain task failed: {e}")))??;
+        .map_err(|e| Error::Internal(format!("keychain task failed: {e}")))?
+    {
+        // A server on this computer needs no key: no keychain (a bare Linux session, the command
+        // line over ssh) must not keep the dream from being read.
+        Err(Error::KeychainUnavailable(_)) if !needs_key => None,
+        other => other?,
+    };
     Ok(Endpoint {
         base_url,
         model: model.to_string(),

@@ -147,3 +147,183 @@ fn misuse_exits_2_and_failures_exit_1_with_one_line() {
         "nothing was written by the failures"
     );
 }
+
+#[test]
+fn markdown_export_backup_and_restore_work_from_the_command_line() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    ok(
+        h,
+        &[
+            "add",
+            "--date",
+            "2026-11-28",
+            "--title",
+            "돼지꿈 🐷",
+            "돼지가 들어왔다",
+        ],
+        "",
+    );
+    ok(
+        h,
+        &["add", "--date", "2026-11-01", "A snake\n\nin the garden"],
+        "",
+    );
+    let before = ok(h, &["export"], "");
+
+    let notes = h.join("notes");
+    ok(
+        h,
+        &[
+            "export",
+            "--format",
+            "markdown",
+            "--out",
+            notes.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(
+        std::fs::read_dir(&notes).unwrap().count(),
+        2,
+        "one note per dream"
+    );
+    let other = tempfile::tempdir().unwrap();
+    let o = other.path();
+    let came = ok(o, &["import", notes.to_str().unwrap()], "");
+    assert!(came.starts_with("2 added"), "{came}");
+    assert_eq!(
+        without_time(&ok(o, &["export"], "")),
+        without_time(&before),
+        "the Markdown folder carries the diary whole"
+    );
+
+    let backed = ok(h, &["backup"], "");
+    let backup_file = backed.split('\t').next().unwrap().to_string();
+    assert!(
+        backup_file.contains("data/app.haemong.diary/backups/diary-")
+            && backed.contains("2 dreams\tverified"),
+        "today's backup in the backups folder: {backed}"
+    );
+    ok(h, &["add", "written after the backup"], "");
+    let restored = ok(h, &["restore", &backup_file], "");
+    assert!(restored.starts_with("2 dreams restored"), "{restored}");
+    assert_eq!(
+        without_time(&ok(h, &["export"], "")),
+        without_time(&before),
+        "the diary is the backup again"
+    );
+    let aside = std::fs::read_dir(h.join("data/app.haemong.diary"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("diary-before-restore-")
+        })
+        .count();
+    assert_eq!(aside, 1, "the diary before the restore was kept aside");
+
+    let junk = h.join("junk.sqlite3");
+    std::fs::write(&junk, "not a diary").unwrap();
+    let refused = haemong(h, &["restore", junk.to_str().unwrap()], "");
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not a usable Haemong diary"));
+    let out = h.join("copy.sqlite3");
+    ok(h, &["backup", "--out", out.to_str().unwrap()], "");
+    assert!(out.exists(), "a backup where the user said");
+}
+
+/// Settings that point the CLI at the local test server (the app's own settings file).
+fn use_server(home: &Path, base_url: &str) {
+    let dir = home.join("config/app.haemong.diary");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("settings.json"),
+        serde_json::json!({ "provider": "custom", "baseUrl": base_url, "model": "dream-test" })
+            .to_string(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn interpret_streams_to_standard_output_and_saves_the_reading_like_the_window() {
+    use crate::sse_server::{by_event, sse, Reply, Server, Step};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(Server::start(vec![
+        Reply::stream(by_event(&sse(
+            &["돼지는 ", "재물운을 ", "뜻해요."],
+            Some("stop"),
+            true,
+        ))),
+        Reply::stream(by_event(&sse(
+            &["Snakes ", "mean change."],
+            Some("stop"),
+            true,
+        ))),
+        Reply::stream(by_event(&sse(&["부분 ", "답"], None, false))).then(Step::Stall),
+    ]));
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    use_server(h, &server.base_url);
+    let id = ok(h, &["add", "돼지가 들어왔다"], "");
+    let said = ok(h, &["interpret", id.trim()], "");
+    assert_eq!(
+        said, "돼지는 재물운을 뜻해요.\n",
+        "the answer, streamed to standard output"
+    );
+    let export: serde_json::Value = serde_json::from_str(&ok(h, &["export"], "")).unwrap();
+    let reading = &export["entries"][0]["interpretations"][0];
+    assert_eq!(
+        reading["text"], "돼지는 재물운을 뜻해요.",
+        "saved with its entry"
+    );
+    assert_eq!(reading["status"], "complete");
+
+    let adhoc = ok(h, &["interpret", "--text", "A snake"], "");
+    assert_eq!(adhoc, "Snakes mean change.\n", "a dream not in the diary");
+
+    // Ctrl+C while the answer streams: it stops, and the partial text is kept, marked.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_haemong"))
+        .args(["interpret", id.trim()])
+        .env("XDG_DATA_HOME", h.join("data"))
+        .env("XDG_CONFIG_HOME", h.join("config"))
+        .env("HOME", h)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 64];
+    while !String::from_utf8_lossy(&got).contains("부분 답") {
+        use std::io::Read;
+        let n = stdout.read(&mut buf).unwrap();
+        assert!(n > 0, "the partial answer arrives before the stall");
+        got.extend_from_slice(&buf[..n]);
+    }
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "stopped by the user");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("partial interpretation was saved"));
+    let export: serde_json::Value = serde_json::from_str(&ok(h, &["export"], "")).unwrap();
+    let readings = export["entries"][0]["interpretations"].as_array().unwrap();
+    let last = readings.last().unwrap();
+    assert_eq!(
+        (last["text"].as_str(), last["status"].as_str()),
+        (Some("부분 답"), Some("stopped"))
+    );
+
+    let missing = haemong(h, &["interpret", "999"], "");
+    assert_eq!(
+        missing.status.code(),
+        Some(1),
+        "an unknown entry fails with one line"
+    );
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("does not exist"));
+}
