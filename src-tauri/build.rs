@@ -37,6 +37,13 @@ fn main() {
             "tray_open_main",
             "tray_shortcut_status",
             "reminder_preview",
+            "data_export_json",
+            "data_export_markdown",
+            "data_import",
+            "data_backups",
+            "data_backup_now",
+            "data_restore",
+            "data_cancel",
         ]),
     ))
     .expect("failed to run tauri-build");

@@ -18,6 +18,8 @@ pub const ERROR: &str = "interpret:error";
 pub const STOPPED: &str = "interpret:stopped";
 /// An entry was created or changed by another window: `{ entryId }`.
 pub const DIARY_CHANGED: &str = "diary:changed";
+/// Settings → Data's long work moving on (to the main window).
+pub const DATA_PROGRESS: &str = "data:progress";
 /// The tray asks the main window to open an entry (`{ entryId }`), start a new one, show a view
 /// (`{ view }`), or save and quit.
 pub const APP_OPEN_ENTRY: &str = "app:open-entry";
@@ -62,6 +64,14 @@ impl ShortcutStatus {
 #[serde(rename_all = "camelCase")]
 pub struct EntryChanged {
     pub entry_id: i64,
+}
+
+/// How far an export, import, backup or restore is (`done` of `total` steps: entries or pages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DataProgress {
+    pub done: u64,
+    pub total: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -30,6 +30,40 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Like `write_atomic`, for content written piece by piece (an export of any size): `fill` writes
+/// into a buffered temporary file, which replaces `path` only if `fill` succeeds; on failure or
+/// cancel it is removed and `path` is untouched.
+pub fn write_atomic_with<T, E: From<std::io::Error>>(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> Result<T, E>,
+) -> Result<T, E> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        let value = fill(&mut w)?;
+        let f = w.into_inner().map_err(|e| e.into_error())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        Ok(value)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    #[cfg(unix)]
+    if result.is_ok() {
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    result
+}
+
 /// Renames `path` (and its SQLite `-wal`/`-shm` companions, when present) to
 /// `NAME.broken-TIMESTAMP`, so the user can still recover it, and returns the new path.
 pub fn move_aside(path: &Path) -> std::io::Result<PathBuf> {

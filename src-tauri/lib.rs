@@ -60,6 +60,13 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         tray::commands::tray_open_main,
         tray::commands::tray_shortcut_status,
         reminder::commands::reminder_preview,
+        data::commands::data_export_json,
+        data::commands::data_export_markdown,
+        data::commands::data_import,
+        data::commands::data_backups,
+        data::commands::data_backup_now,
+        data::commands::data_restore,
+        data::commands::data_cancel,
     ]
 }
 
@@ -73,6 +80,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             tray::lifecycle::setup(app.handle())?;
             reminder::notify::start(app.handle());
             watch_other_writers(app.handle());
+            back_up_daily(app.handle());
             Ok(())
         })
         // A window that reloads or goes away stops the streams it started: nobody would read
@@ -116,6 +124,31 @@ pub fn on_exit<R: Runtime>(app: &tauri::AppHandle<R>) {
     }
 }
 
+/// The automatic backup: a first look a minute after start (off the start's path), then hourly;
+/// one is taken when the day has none and the diary changed since the newest (`backup::due`).
+fn back_up_daily<R: Runtime>(app: &tauri::AppHandle<R>) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(crate::app::FIRST_BACKUP_AFTER).await;
+        loop {
+            let state = app.state::<AppState>();
+            let settings = state.settings.get();
+            if settings.auto_backup {
+                match state
+                    .data
+                    .backup_if_due(&state.db, settings.backup_keep())
+                    .await
+                {
+                    Ok(Some(w)) => log::info!("backup taken: {} entries", w.entries),
+                    Ok(None) => {}
+                    Err(e) => log::warn!("automatic backup failed: {}", e.kind()),
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        }
+    });
+}
+
 /// Tells every window when another process (`haemong add`, `haemong import`) changed the diary,
 /// so the list shows it without a restart.
 fn watch_other_writers<R: Runtime>(app: &tauri::AppHandle<R>) {
@@ -150,6 +183,7 @@ pub fn run() {
             }
         }))
         .plugin(tauri_plugin_store::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init())
         .plugin(
             tauri_plugin_window_state::Builder::default()
                 // Where and how big, never whether: the quick window starts hidden.

@@ -20,6 +20,8 @@ pub struct AppState {
     pub paths: Paths,
     /// The morning reminder's loop (woken when the settings change).
     pub reminder: Arc<crate::reminder::Scheduler>,
+    /// Settings → Data's one job at a time (export, import, backup, restore).
+    pub data: crate::data::service::DataJobs,
     /// Things the user must be told once the window is up (a diary moved aside, …).
     pub notices: Mutex<Vec<Notice>>,
 }
@@ -99,6 +101,7 @@ impl AppState {
             secrets,
             paths,
             notices: Mutex::new(notices),
+            data: Default::default(),
         }
     }
 }

@@ -70,3 +70,5 @@ pub fn ready() {
 
 /// How often the app looks whether another process (the command line) wrote to the diary.
 pub const WATCH_EVERY: std::time::Duration = std::time::Duration::from_millis(1500);
+/// The automatic backup's first look, well after the window is up.
+pub const FIRST_BACKUP_AFTER: std::time::Duration = std::time::Duration::from_secs(60);

@@ -104,13 +104,32 @@ struct Head {
 /// first; returns how many. Memory stays flat however large the diary: entries are read and
 /// written one at a time.
 pub fn export_json(c: &mut Connection, out: &mut dyn Write, exported_at: i64) -> Result<usize> {
+    assign_missing_ids(c)?;
+    write_json(c, out, exported_at, &Progress::none())
+}
+
+/// Gives an id to every entry written without one (by another tool, straight into the file), so
+/// that an export from a read-only snapshot has one for each.
+pub fn assign_missing_ids(c: &mut Connection) -> Result<()> {
+    entries::assign_missing_uuids(c)
+}
+
+/// `export_json`'s writing, on any connection (a read-only snapshot included).
+pub fn write_json(
+    c: &mut Connection,
+    out: &mut dyn Write,
+    exported_at: i64,
+    progress: &Progress,
+) -> Result<usize> {
     let ids = entries::ids_in_order(c)?;
+    let total = ids.len() as u64;
     write!(
         out,
         "{{\n  \"format\": \"{FORMAT}\",\n  \"version\": {VERSION},\n  \"exportedAt\": \"{}\",\n  \"entries\": [",
         time_string(exported_at)
     )?;
     for (n, id) in ids.iter().enumerate() {
+        progress.step(n as u64, total)?;
         let entry = json_entry(c, *id)?;
         out.write_all(if n == 0 { b"\n    " } else { b",\n    " })?;
         serde_json::to_writer(&mut *out, &entry).map_err(|e| Error::Internal(e.to_string()))?;
@@ -120,6 +139,7 @@ pub fn export_json(c: &mut Connection, out: &mut dyn Write, exported_at: i64) ->
     } else {
         b"\n  ]\n}\n"
     })?;
+    progress.step(total, total)?;
     Ok(ids.len())
 }
 

@@ -3,9 +3,11 @@
 //! here: the command line and the app call the same functions. Formats: docs/formats.md.
 
 pub mod backup;
+pub mod commands;
 pub mod journals;
 pub mod json;
 pub mod markdown;
+pub mod service;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};

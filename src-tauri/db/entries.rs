@@ -138,6 +138,18 @@ pub fn uuid_of(conn: &Connection, id: i64) -> Result<String> {
     }
 }
 
+/// Gives a new id to every entry that has none (rows written by another tool).
+pub fn assign_missing_uuids(conn: &Connection) -> Result<()> {
+    let missing: Vec<i64> = conn
+        .prepare_cached("SELECT id FROM entries WHERE uuid IS NULL")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in missing {
+        uuid_of(conn, id)?;
+    }
+    Ok(())
+}
+
 /// Every entry's row id in a stable order (night, then when it was written): what an export walks.
 pub fn ids_in_order(conn: &Connection) -> Result<Vec<i64>> {
     let mut st = conn.prepare_cached("SELECT id FROM entries ORDER BY night, created_at, uuid")?;

@@ -167,6 +167,21 @@ impl Database {
         .map_err(|e| Error::Internal(format!("read task failed: {e}")))?
     }
 
+    /// A new read-only connection to the diary file, for long reads (exports) that must neither
+    /// hold up the writer nor be interrupted by a search: it sees one snapshot per transaction.
+    pub fn snapshot(&self) -> Result<Connection> {
+        let path = self
+            .path
+            .as_deref()
+            .ok_or_else(|| Error::Internal("an in-memory diary has no file to read".into()))?;
+        let c = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        c.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(c)
+    }
+
     /// SQLite's count of commits made by *other* connections to this file (the command line, or
     /// another program): when it moves, what the window shows may be out of date.
     pub async fn others_changed_since(&self, seen: &mut Option<i64>) -> Result<bool> {

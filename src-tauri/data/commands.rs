@@ -1,0 +1,186 @@
+//! Thin commands for Settings → Data. The file or folder is chosen in the native dialog here, in
+//! Rust (`pick`): the webview only says what to do, never where. Progress goes to the asking
+//! window as `data:progress`; an import or restore tells every window `diary:changed`.
+
+use std::path::PathBuf;
+
+use tauri::{AppHandle, Emitter, Manager, Runtime, State, WebviewWindow};
+
+use super::backup::{BackupInfo, Restored, Written};
+use super::service::Exported;
+use super::{Progress, Report};
+use crate::error::{Error, Result};
+use crate::events::{DataProgress, EntryChanged, DATA_PROGRESS, DIARY_CHANGED};
+use crate::AppState;
+
+/// `None` when the user closed the dialog.
+#[tauri::command]
+pub async fn data_export_json<R: Runtime>(
+    window: WebviewWindow<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<Exported>> {
+    let name = format!("haemong-{}.json", chrono::Local::now().format("%Y-%m-%d"));
+    let Some(path) = pick::save(&window, &name).await? else {
+        return Ok(None);
+    };
+    state
+        .data
+        .export_json(&state.db, path, progress(&window))
+        .await
+        .map(Some)
+}
+
+#[tauri::command]
+pub async fn data_export_markdown<R: Runtime>(
+    window: WebviewWindow<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<Exported>> {
+    let Some(dir) = pick::folder(&window).await? else {
+        return Ok(None);
+    };
+    state
+        .data
+        .export_markdown(&state.db, dir, progress(&window))
+        .await
+        .map(Some)
+}
+
+/// `folder`: a folder of notes rather than one file.
+#[tauri::command]
+pub async fn data_import<R: Runtime>(
+    window: WebviewWindow<R>,
+    state: State<'_, AppState>,
+    folder: bool,
+) -> Result<Option<Report>> {
+    let picked = if folder {
+        pick::folder(&window).await?
+    } else {
+        pick::open(&window).await?
+    };
+    let Some(path) = picked else { return Ok(None) };
+    let report = state
+        .data
+        .import(&state.db, path, progress(&window))
+        .await?;
+    changed(window.app_handle());
+    Ok(Some(report))
+}
+
+#[tauri::command]
+pub async fn data_backups(state: State<'_, AppState>) -> Result<Vec<BackupInfo>> {
+    state.data.backups(&state.db).await
+}
+
+#[tauri::command]
+pub async fn data_backup_now<R: Runtime>(
+    window: WebviewWindow<R>,
+    state: State<'_, AppState>,
+) -> Result<Written> {
+    let keep = state.settings.get().backup_keep();
+    state
+        .data
+        .backup_now(&state.db, keep, progress(&window))
+        .await
+}
+
+#[tauri::command]
+pub async fn data_restore<R: Runtime>(
+    window: WebviewWindow<R>,
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<Restored> {
+    let restored = state
+        .data
+        .restore(&state.db, name, progress(&window))
+        .await?;
+    changed(window.app_handle());
+    Ok(restored)
+}
+
+#[tauri::command]
+pub async fn data_cancel(state: State<'_, AppState>) -> Result<bool> {
+    Ok(state.data.cancel())
+}
+
+fn progress<R: Runtime>(window: &WebviewWindow<R>) -> Progress {
+    let window = window.clone();
+    Progress::new(move |done, total| {
+        let _ = window.emit_to(window.label(), DATA_PROGRESS, DataProgress { done, total });
+    })
+}
+
+/// Every window reloads what it shows of the diary.
+fn changed<R: Runtime>(app: &AppHandle<R>) {
+    if let Err(e) = app.emit(DIARY_CHANGED, EntryChanged { entry_id: 0 }) {
+        log::warn!("diary change not sent: {e}");
+    }
+}
+
+/// The native dialogs, waited for without blocking. `HAEMONG_TEST_PICKS` names a file whose first
+/// line answers every dialog instead (empty: cancelled): the end-to-end tests cannot click in
+/// GTK's dialog, which WebDriver does not reach.
+mod pick {
+    use super::*;
+    use tauri_plugin_dialog::{DialogExt, FilePath};
+
+    fn scripted() -> Option<Option<PathBuf>> {
+        let file = std::env::var_os("HAEMONG_TEST_PICKS")?;
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        let line = text.lines().next().unwrap_or("").trim().to_string();
+        Some((!line.is_empty()).then(|| PathBuf::from(line)))
+    }
+
+    async fn answer(
+        rx: tokio::sync::oneshot::Receiver<Option<FilePath>>,
+    ) -> Result<Option<PathBuf>> {
+        match rx.await.ok().flatten() {
+            None => Ok(None),
+            Some(p) => p
+                .into_path()
+                .map(Some)
+                .map_err(|_| Error::InvalidInput("that place cannot be used".into())),
+        }
+    }
+
+    pub async fn save<R: Runtime>(w: &WebviewWindow<R>, name: &str) -> Result<Option<PathBuf>> {
+        if let Some(p) = scripted() {
+            return Ok(p);
+        }
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        w.dialog()
+            .file()
+            .set_parent(w)
+            .set_file_name(name)
+            .add_filter("JSON", &["json"])
+            .save_file(move |p| {
+                let _ = tx.send(p);
+            });
+        answer(rx).await
+    }
+
+    pub async fn open<R: Runtime>(w: &WebviewWindow<R>) -> Result<Option<PathBuf>> {
+        if let Some(p) = scripted() {
+            return Ok(p);
+        }
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        w.dialog()
+            .file()
+            .set_parent(w)
+            .add_filter("Journals", &["json", "zip", "md", "markdown", "txt"])
+            .pick_file(move |p| {
+                let _ = tx.send(p);
+            });
+        answer(rx).await
+    }
+
+    pub async fn folder<R: Runtime>(w: &WebviewWindow<R>) -> Result<Option<PathBuf>> {
+        if let Some(p) = scripted() {
+            return Ok(p);
+        }
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        w.dialog().file().set_parent(w).pick_folder(move |p| {
+            let _ = tx.send(p);
+        });
+        answer(rx).await
+    }
+}
