@@ -374,6 +374,10 @@ mod tests {
             (ErrorKind::KeyRejected, "key_rejected"),
             (ErrorKind::Redirected, "redirected"),
             (ErrorKind::InsecureUrl, "insecure_url"),
+            (ErrorKind::Cancelled, "cancelled"),
+            (ErrorKind::NotADiary, "not_a_diary"),
+            (ErrorKind::DataBusy, "data_busy"),
+            (ErrorKind::ImportRefused, "import_refused"),
         ] {
             assert_eq!(serde_json::to_value(k).unwrap(), name, "{k:?}");
             let dict = include_str!("../ui/js/i18n/en.js");
@@ -381,6 +385,22 @@ mod tests {
                 dict.contains(&format!("error.{name}")),
                 "the English dictionary has error.{name}"
             );
+        }
+        let dict = include_str!("../ui/js/i18n/en.js");
+        for p in [
+            ImportProblem::TooLarge,
+            ImportProblem::NotUtf8,
+            ImportProblem::NotJson,
+            ImportProblem::NotHaemong,
+            ImportProblem::Newer,
+            ImportProblem::Unreadable,
+            ImportProblem::BadArchive,
+            ImportProblem::UnsafeArchive,
+            ImportProblem::UnknownJournal,
+            ImportProblem::NoNotes,
+        ] {
+            let key = format!("import.reason.{}", p.as_str());
+            assert!(dict.contains(&key), "the English dictionary has {key}");
         }
     }
 }

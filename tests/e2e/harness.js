@@ -23,8 +23,11 @@ async function freePort() {
 const madeHomes = [];
 process.on('exit', () => { for (const h of madeHomes) rmSync(h, { recursive: true, force: true }); });
 
-/** Starts tauri-driver with an isolated home for the app; `lang` sets the system language. */
-export async function startDriver({ lang = 'en_US.UTF-8', home } = {}) {
+/**
+ * Starts tauri-driver with an isolated home for the app; `lang` sets the system language, `env`
+ * adds to the app's environment.
+ */
+export async function startDriver({ lang = 'en_US.UTF-8', home, env: extra = {} } = {}) {
   if (!BIN) throw new Error('HAEMONG_BIN is not set (run through `make e2e`)');
   if (!home) {
     home = mkdtempSync(join(tmpdir(), 'haemong-e2e-'));
@@ -39,6 +42,7 @@ export async function startDriver({ lang = 'en_US.UTF-8', home } = {}) {
     XDG_CONFIG_HOME: join(home, 'config'),
     XDG_CACHE_HOME: join(home, 'cache'),
     LANG: lang, LC_ALL: lang, LANGUAGE: lang.split('.')[0],
+    ...extra,
   };
   const driverBin = process.env.TAURI_DRIVER || 'tauri-driver';
   // A process group of its own: stopping it also ends WebKitWebDriver and any app it left running,

@@ -45,3 +45,11 @@ test('command errors are translated by kind, with sizes formatted', () => {
   assert.equal(errorMessage('ko', new Error('boom')), dictionaries.ko['error.unknown'], 'anything else is a generic message');
   assert.equal(errorMessage('en', { kind: 'weird_new_kind' }), dictionaries.en['error.unknown']);
 });
+
+test('an import refused whole says why, in the same language', () => {
+  const err = { kind: 'import_refused', message: 'import refused', details: { reason: 'unsafe_archive' } };
+  assert.equal(errorMessage('en', err), `${dictionaries.en['error.import_refused']} ${dictionaries.en['import.reason.unsafe_archive']}`);
+  assert.ok(errorMessage('ko', err).endsWith(dictionaries.ko['import.reason.unsafe_archive']), 'the Korean reason');
+  assert.equal(errorMessage('en', { ...err, details: { reason: 'no_such_reason' } }), dictionaries.en['error.import_refused'],
+    'an unknown reason adds nothing');
+});

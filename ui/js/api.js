@@ -66,6 +66,17 @@ export const api = {
   trayOpenMain: (view = null, entryId = null) => invoke('tray_open_main', { view, entryId }),
   trayShortcutStatus: () => invoke('tray_shortcut_status'),
   reminderPreview: () => invoke('reminder_preview'),
+  // Settings → Data: the backend opens the native dialog; null when the user closed it.
+  dataExportJson: () => invoke('data_export_json'),
+  dataExportMarkdown: () => invoke('data_export_markdown'),
+  dataImport: (folder) => invoke('data_import', { folder }),
+  dataBackups: () => invoke('data_backups'),
+  dataBackupNow: () => invoke('data_backup_now'),
+  dataRestore: (name) => invoke('data_restore', { name }),
+  dataCancel: () => invoke('data_cancel'),
+  /** Calls `handler({ done, total })` as an export, import, backup or restore moves on. */
+  onDataProgress: (handler) => tauri.webviewWindow.getCurrentWebviewWindow()
+    .listen('data:progress', (e) => handler(e.payload)),
   /** Calls `handler({ state, shortcut })` whenever the global shortcut's registration changes. */
   onShortcutStatus: (handler) => tauri.webviewWindow.getCurrentWebviewWindow()
     .listen('tray:shortcut', (e) => handler(e.payload)),

@@ -28,7 +28,11 @@ export function errorMessage(lang, err) {
   const params = {};
   for (const [k, v] of Object.entries(err?.details ?? {})) params[k] = typeof v === 'number' ? formatNumber(lang, v) : v;
   const key = `error.${kind}`;
-  return kind && key in en ? translate(lang, key, params) : translate(lang, 'error.unknown');
+  if (!kind || !(key in en)) return translate(lang, 'error.unknown');
+  // An import refused whole says why (`details.reason`), in the same language.
+  const why = `import.reason.${err.details?.reason}`;
+  const reason = kind === 'import_refused' && why in en ? ` ${translate(lang, why)}` : '';
+  return translate(lang, key, params) + reason;
 }
 
 const numberFormats = new Map();

@@ -96,7 +96,7 @@ async function boot() {
       const [{ createSettings }, now, info, presets] = await Promise.all([
         import('./settings.js'), api.settingsGet(), api.appInfo(), api.settingsProviders(),
       ]);
-      return createSettings(now, info, presets);
+      return createSettings(now, info, presets, { flushDiary: () => editor.flush() });
     },
   };
   setupResizer(ui);
@@ -141,7 +141,9 @@ async function boot() {
   await api.onAppEvent(async (name, payload) => {
     if (name === 'diary:changed') {
       await list.refresh();
-      if (payload?.entryId === editor.currentId()) panel?.refreshHistory();
+      // 0: many entries at once (an import, a restore, the command line).
+      if (payload?.entryId === 0) await editor.reload();
+      if (payload?.entryId === 0 || payload?.entryId === editor.currentId()) panel?.refreshHistory();
     } else if (name === 'app:open-entry') {
       show('diary');
       await list.refresh();

@@ -8,9 +8,10 @@ import { applyTheme } from './theme.js';
 import { acceleratorFromEvent, displayAccelerator } from './accelerator.js';
 import { isLoopback, isLocalNetwork } from './net.js';
 import { formatNight, formatTime, todayLocal } from './dates.js';
+import { createDataSection } from './data.js';
 
 
-export function createSettings(initial, info, presets) {
+export function createSettings(initial, info, presets, { flushDiary } = {}) {
   const q = (id) => document.querySelector(`[data-testid="${id}"]`);
   const f = {
     language: q('settings-language'), theme: q('settings-theme'), provider: q('settings-provider'),
@@ -19,6 +20,7 @@ export function createSettings(initial, info, presets) {
     timeoutSecs: q('settings-timeout'), maxAnswerKb: q('settings-max-answer'), shortcut: q('settings-shortcut'),
     authHeader: q('settings-auth-header'), allowInsecureHttp: q('settings-allow-insecure'),
     reminderEnabled: q('settings-reminder'), reminderTime: q('settings-reminder-time'),
+    autoBackup: q('data-auto-backup'),
   };
   const keyInput = q('settings-api-key');
   const keyStatus = q('settings-key-status');
@@ -200,6 +202,12 @@ export function createSettings(initial, info, presets) {
       .catch((e) => toastError(tError(e)));
   };
   f.reminderEnabled.addEventListener('change', saveReminder);
+  // Automatic backups apply at once too.
+  f.autoBackup.addEventListener('change', () => {
+    saveSettings({ autoBackup: f.autoBackup.checked })
+      .then(() => toast(t(current.autoBackup ? 'data.autoBackupOn' : 'data.autoBackupOff')))
+      .catch((e) => { f.autoBackup.checked = current.autoBackup; toastError(tError(e)); });
+  });
   f.reminderTime.addEventListener('change', saveReminder);
   q('settings-reminder-test').addEventListener('click', () => api.reminderPreview().catch((e) => toastError(tError(e))));
   f.language.addEventListener('change', () => { setLanguage(f.language.value); saveSettings({ language: f.language.value }).catch((e) => toastError(tError(e))); });
@@ -301,10 +309,13 @@ export function createSettings(initial, info, presets) {
     }));
   }
 
-  onLanguageChange(() => { renderAbout(); showProvider(); showKey(); showShortcut(); refreshAdhoc(); });
+  const data = createDataSection({
+    keep: { daily: current.backupDaily, weekly: current.backupWeekly }, dataDir: info.dataDir, flushDiary,
+  });
+  onLanguageChange(() => { renderAbout(); showProvider(); showKey(); showShortcut(); refreshAdhoc(); data.render(); });
   fill(current);
   renderAbout();
   refreshKey();
   refreshShortcut();
-  return { refreshAdhoc };
+  return { refreshAdhoc, refreshData: data.refresh };
 }

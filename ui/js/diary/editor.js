@@ -153,6 +153,14 @@ export function createEditor({ list, onEntry = () => {}, onSymbolFilter = () => 
     },
     flush: () => autosaver.flush(),
     currentId: () => id,
+    /**
+     * Shows the open entry as the diary now holds it (a restore or an import changed the diary
+     * underneath); gone, it leaves a new, empty entry. Unsaved typing is never thrown away.
+     */
+    async reload() {
+      if (id === null || autosaver.dirty) return;
+      try { fill(await api.diaryGet(id)); } catch { fill(null); }
+    },
     /** Saves what is typed and answers `{ id }`, or null for an empty entry; throws if saving fails. */
     async ensureSaved() {
       if (isEmpty()) return null;
