@@ -367,9 +367,104 @@ fn main() {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", into.display()));
     }
+    drop(exported);
+
+    // A Markdown folder of every dream, and reading it back into an empty diary.
+    let notes = db.with_file_name("notes");
+    let _ = std::fs::remove_dir_all(&notes);
+    let none = haemong_lib::data::Progress::none();
+    let t = Instant::now();
+    diary
+        .call_blocking(|c| haemong_lib::data::markdown::export_markdown(c, &notes, &none))
+        .unwrap();
+    let md_export_s = t.elapsed().as_secs_f64();
+    let fresh = Database::open(&into).unwrap().db;
+    let t = Instant::now();
+    let md = fresh
+        .call_blocking(|c| haemong_lib::data::import_path(c, &notes, false, &none))
+        .unwrap();
+    let md_import_s = t.elapsed().as_secs_f64();
+    assert_eq!(md.added, ENTRIES, "every note came in");
+    drop(fresh);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", into.display()));
+    }
+    let _ = std::fs::remove_dir_all(&notes);
+    eprintln!("markdown: export {md_export_s:.2} s, import {md_import_s:.2} s");
+
+    // A backup of the whole diary while the app autosaves an entry every 10 ms through its own
+    // writer: the longest save during the backup against the longest before it (same run).
+    let saves = |ms: u64| {
+        let (diary, stop) = (
+            diary.clone(),
+            std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+        );
+        let flag = stop.clone();
+        let h = std::thread::spawn(move || {
+            let mut worst = Vec::new();
+            let mut n = 0u64;
+            let input = |n: u64| EntryInput {
+                body: format!("autosave {n} {}", "꿈을 적는 중 ".repeat(40)),
+                ..EntryInput::default()
+            };
+            let id = diary
+                .call_blocking(|c| repo::create(c, &input(0)))
+                .unwrap()
+                .id;
+            while !flag.load(std::sync::atomic::Ordering::SeqCst) {
+                n += 1;
+                let t = Instant::now();
+                diary
+                    .call_blocking(|c| repo::update(c, id, &input(n)))
+                    .unwrap();
+                worst.push(t.elapsed().as_secs_f64() * 1000.0);
+                std::thread::sleep(std::time::Duration::from_millis(ms));
+            }
+            diary.call_blocking(|c| repo::delete(c, id)).unwrap();
+            worst
+        });
+        (stop, h)
+    };
+    let stat = |v: &mut Vec<f64>| {
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        (
+            v[v.len() - 1],
+            v[(v.len() * 99 / 100).min(v.len() - 1)],
+            v.len(),
+        )
+    };
+    let (stop, h) = saves(10);
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let (idle_max, idle_p99, idle_n) = stat(&mut h.join().unwrap());
+    let backup_to = db.with_file_name("backup-bench.sqlite3");
+    let (stop, h) = saves(10);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let t = Instant::now();
+    let written = haemong_lib::data::backup::copy_verified(&db, &backup_to, &none).unwrap();
+    let backup_s = t.elapsed().as_secs_f64();
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let (during_max, during_p99, during_n) = stat(&mut h.join().unwrap());
+    assert!(
+        written.entries >= ENTRIES as u64,
+        "the backup holds the diary"
+    );
+    let backup_mb = written.bytes as f64 / 1e6;
+    let _ = std::fs::remove_file(&backup_to);
+    eprintln!(
+        "backup {backup_s:.2} s ({backup_mb:.0} MB, verified); autosave max {during_max:.1} ms during ({during_n} saves), {idle_max:.1} ms before ({idle_n})"
+    );
+
     let json = serde_json::json!({
         "export": { "entries": n, "seconds": export_s, "mb": exported.len() as f64 / 1e6, "target_s": 5.0 },
         "import": { "entries": report.added, "seconds": import_s, "target_s": 15.0 },
+        "markdown": { "export_s": md_export_s, "import_s": md_import_s, "entries": md.added },
+        "backup": {
+            "seconds": backup_s, "mb": backup_mb, "target_s": 3.0,
+            "autosave_max_ms": during_max, "autosave_p99_ms": during_p99, "autosaves": during_n,
+            "idle_autosave_max_ms": idle_max, "idle_autosave_p99_ms": idle_p99, "idle_autosaves": idle_n,
+            "stall_target_ms": 50.0
+        },
         "entries": ENTRIES,
         "avg_body_chars": total_chars / ENTRIES,
         "db_mb": size_mb,
