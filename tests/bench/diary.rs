@@ -367,6 +367,7 @@ fn main() {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", into.display()));
     }
+    let export_mb = exported.len() as f64 / 1e6;
     drop(exported);
 
     // A Markdown folder of every dream, and reading it back into an empty diary.
@@ -456,7 +457,7 @@ fn main() {
     );
 
     let json = serde_json::json!({
-        "export": { "entries": n, "seconds": export_s, "mb": exported.len() as f64 / 1e6, "target_s": 5.0 },
+        "export": { "entries": n, "seconds": export_s, "mb": export_mb, "target_s": 5.0 },
         "import": { "entries": report.added, "seconds": import_s, "target_s": 15.0 },
         "markdown": { "export_s": md_export_s, "import_s": md_import_s, "entries": md.added },
         "backup": {
