@@ -33,6 +33,8 @@ pub enum Error {
     NotADiary(&'static str),
     #[error("another export, import, backup or restore is running")]
     DataBusy,
+    #[error("a dream is being interpreted; a restore waits until it has finished")]
+    BusyInterpreting,
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
     #[error("database migration failed: {0}")]
@@ -77,6 +79,7 @@ impl Error {
             Error::Cancelled => ErrorKind::Cancelled,
             Error::NotADiary(_) => ErrorKind::NotADiary,
             Error::DataBusy => ErrorKind::DataBusy,
+            Error::BusyInterpreting => ErrorKind::BusyInterpreting,
             Error::Database(e) if is_busy(e) => ErrorKind::DatabaseBusy,
             Error::Database(_) | Error::Migration(_) => ErrorKind::Database,
             Error::Io(_) => ErrorKind::Io,
@@ -184,6 +187,7 @@ pub enum ErrorKind {
     Cancelled,
     NotADiary,
     DataBusy,
+    BusyInterpreting,
     DatabaseBusy,
     Database,
     Io,
@@ -225,6 +229,7 @@ impl ErrorKind {
             ErrorKind::Cancelled => "cancelled",
             ErrorKind::NotADiary => "not_a_diary",
             ErrorKind::DataBusy => "data_busy",
+            ErrorKind::BusyInterpreting => "busy_interpreting",
             ErrorKind::DatabaseBusy => "database_busy",
             ErrorKind::Database => "database",
             ErrorKind::Io => "io",
@@ -377,6 +382,7 @@ mod tests {
             (ErrorKind::Cancelled, "cancelled"),
             (ErrorKind::NotADiary, "not_a_diary"),
             (ErrorKind::DataBusy, "data_busy"),
+            (ErrorKind::BusyInterpreting, "busy_interpreting"),
             (ErrorKind::ImportRefused, "import_refused"),
         ] {
             assert_eq!(serde_json::to_value(k).unwrap(), name, "{k:?}");

@@ -124,7 +124,8 @@ pub fn on_exit<R: Runtime>(app: &tauri::AppHandle<R>) {
     }
 }
 
-/// The automatic backup: a first look a minute after start (off the start's path), then hourly;
+/// The automatic backup: a first look a minute after start (off the start's path), then every
+/// ten minutes (so turning it on, or the day turning, is acted on soon);
 /// one is taken when the day has none and the diary changed since the newest (`backup::due`).
 fn back_up_daily<R: Runtime>(app: &tauri::AppHandle<R>) {
     let app = app.clone();
@@ -144,7 +145,7 @@ fn back_up_daily<R: Runtime>(app: &tauri::AppHandle<R>) {
                     Err(e) => log::warn!("automatic backup failed: {}", e.kind()),
                 }
             }
-            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+            tokio::time::sleep(std::time::Duration::from_secs(600)).await;
         }
     });
 }

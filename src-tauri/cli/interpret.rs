@@ -37,15 +37,22 @@ async fn stream(db: Database, settings: Settings, request: StartRequest) -> Resu
         .await?;
     let mut out = std::io::stdout().lock();
     let mut ended_with_newline = true;
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
+    let mut ctrl_c = Box::pin(tokio::signal::ctrl_c());
     let mut stopping = false;
+    // Standard output went away (`| head`): the run is stopped and what arrived is still saved.
+    let mut closed = false;
     loop {
         let ev = tokio::select! {
             ev = rx.recv() => ev,
-            _ = &mut ctrl_c, if !stopping => {
+            _ = &mut ctrl_c => {
+                if stopping {
+                    // A second Ctrl+C: the provider is not letting go; leave now.
+                    eprintln!("haemong: stopped");
+                    std::process::exit(STOPPED);
+                }
                 stopping = true;
                 interpreter.stop(started.request_id);
+                ctrl_c = Box::pin(tokio::signal::ctrl_c());
                 continue;
             }
         };
@@ -61,11 +68,18 @@ async fn stream(db: Database, settings: Settings, request: StartRequest) -> Resu
             let _ = out.flush();
         };
         match ev {
-            InterpretEvent::Delta(d) => {
-                out.write_all(d.text.as_bytes())?;
-                out.flush()?;
+            InterpretEvent::Delta(d) if !closed => {
+                if out
+                    .write_all(d.text.as_bytes())
+                    .and_then(|()| out.flush())
+                    .is_err()
+                {
+                    closed = true;
+                    interpreter.stop(started.request_id);
+                }
                 ended_with_newline = d.text.ends_with('\n');
             }
+            InterpretEvent::Delta(_) => {}
             // Thinking stays out of the answer here as in the window (it is saved with it).
             InterpretEvent::Reasoning(_) => {}
             InterpretEvent::Done(d) => {
@@ -74,6 +88,10 @@ async fn stream(db: Database, settings: Settings, request: StartRequest) -> Resu
                     eprintln!("haemong: the answer was cut short ({})", d.finish_reason);
                 }
                 return Ok(0);
+            }
+            InterpretEvent::Stopped(_) if closed => {
+                eprintln!("haemong: standard output closed; the partial interpretation was saved");
+                return Ok(1);
             }
             InterpretEvent::Stopped(_) => {
                 finish(&mut out, ended_with_newline);

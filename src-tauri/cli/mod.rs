@@ -86,7 +86,7 @@ enum Command {
         dry_run: bool,
     },
     /// Takes a verified backup: today's in the backups folder beside the diary (old ones pruned),
-    /// or a copy at --out.
+    /// or a copy at --out (a new file, or a dated file in that folder).
     Backup {
         #[arg(long)]
         out: Option<PathBuf>,
@@ -237,7 +237,7 @@ fn run(command: Command) -> Result<i32> {
             let diary = diary_path()?;
             let p = bar("backing up");
             let w = match dest {
-                Some(dest) => backup::copy_verified(&diary, &dest, &p)?,
+                Some(dest) => backup::copy_verified(&diary, &free_place(dest)?, &p)?,
                 None => {
                     let keep = settings()?.backup_keep();
                     backup::take(&diary, chrono::Local::now().date_naive(), keep, &p)?
@@ -281,6 +281,26 @@ fn run(command: Command) -> Result<i32> {
         }
     }
     Ok(0)
+}
+
+/// Where `backup --out` writes: the path itself, or a dated file inside it when it is a folder;
+/// never over an existing file (the diary itself included).
+fn free_place(dest: PathBuf) -> Result<PathBuf> {
+    let dest = if dest.is_dir() {
+        dest.join(format!(
+            "diary-{}.sqlite3",
+            chrono::Local::now().format("%Y-%m-%d-%H%M%S")
+        ))
+    } else {
+        dest
+    };
+    if dest.exists() {
+        return Err(Error::InvalidInput(format!(
+            "{} already exists; choose another name",
+            dest.display()
+        )));
+    }
+    Ok(dest)
 }
 
 /// The app's provider settings (its typed file in the app's config folder).

@@ -2,8 +2,10 @@
 //! SQLite's online backup API, in steps, from its own read connection holding one snapshot: the
 //! app's writer never waits for it (WAL lets a reader and a writer run side by side), and writes
 //! made meanwhile go into the next backup. Each copy is checked with `PRAGMA integrity_check`
-//! before it replaces anything. One backup a day the diary changed, the last `daily` days and
-//! `weekly` weeks kept (`keep`). A restore copies the current diary aside first, never deletes it.
+//! before it replaces anything. One backup a day the diary changed (a backup asked for later the
+//! same day is added beside it, never over it), the last `daily` days and `weekly` weeks kept
+//! (`keep`). A restore copies the current diary aside first (`before-restore-…`, listed and
+//! restorable like a backup), never deletes it.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -28,6 +30,7 @@ const SUFFIX: &str = ".sqlite3";
 pub struct BackupInfo {
     /// The file's name (`diary-2026-11-30.sqlite3`): what a restore asks for.
     pub name: String,
+    pub kind: Kind,
     /// The day it was taken (`YYYY-MM-DD`, local).
     pub day: String,
     /// When its file was last written (ms since the epoch).
@@ -36,6 +39,18 @@ pub struct BackupInfo {
     pub entries: Option<u64>,
     pub bytes: u64,
 }
+
+/// A daily backup, or the diary as it was just before a restore.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Kind {
+    Daily,
+    BeforeRestore,
+}
+
+/// How many copies of the diary from before a restore stay (the newest).
+const KEEP_BEFORE_RESTORE: usize = 3;
+const BEFORE_RESTORE: &str = "before-restore-";
 
 /// What a backup wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -97,9 +112,17 @@ fn copy_to(source: &Path, tmp: &Path, progress: &Progress) -> Result<()> {
     // One snapshot for the whole copy: without it, a write by the app between two steps would
     // restart the backup from the first page, and a busy diary could never be backed up.
     src.execute_batch("BEGIN; SELECT count(*) FROM sqlite_master;")?;
+    copy_from(&src, tmp, progress)?;
+    src.execute_batch("COMMIT")?;
+    Ok(())
+}
+
+/// Copies what `src` sees into the new file `tmp`, as one self-contained file (no -wal beside it
+/// when it is opened later), synced to disk.
+fn copy_from(src: &Connection, tmp: &Path, progress: &Progress) -> Result<()> {
     let mut dst = Connection::open(tmp)?;
     {
-        let backup = Backup::new(&src, &mut dst)?;
+        let backup = Backup::new(src, &mut dst)?;
         loop {
             match backup.step(PAGES_PER_STEP)? {
                 StepResult::Done => break,
@@ -109,39 +132,50 @@ fn copy_to(source: &Path, tmp: &Path, progress: &Progress) -> Result<()> {
                     progress.step(total - p.remaining.max(0) as u64, total)?;
                 }
                 // Only the destination can be locked (it is ours alone); wait and go on.
-                _ => std::thread::sleep(Duration::from_millis(10)),
+                _ => {
+                    progress.check()?;
+                    std::thread::sleep(Duration::from_millis(10));
+                }
             }
         }
     }
-    src.execute_batch("COMMIT")?;
-    // The copy is one self-contained file: no -wal beside it when it is opened later.
     dst.pragma_update(None, "journal_mode", "DELETE")?;
-    let f = std::fs::File::open(tmp)?;
-    f.sync_all()?;
+    drop(dst);
+    std::fs::File::open(tmp)?.sync_all()?;
     Ok(())
 }
 
-/// The file is a sound Haemong diary: SQLite's own integrity check passes, its schema is not from
-/// a newer Haemong, and its entries can be counted (returned).
+/// The file is a sound Haemong diary: SQLite's own integrity check passes, it carries Haemong's
+/// schema (a version this build knows, the diary's tables), and its entries can be counted
+/// (returned).
 pub fn verify(path: &Path) -> Result<u64> {
     let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|_| Error::NotADiary("unreadable"))?;
+        .map_err(|_| Error::NotADiary("it cannot be opened"))?;
     let check: String = c
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .map_err(|_| Error::NotADiary("not a database"))?;
+        .map_err(|_| Error::NotADiary("it is not a database"))?;
     if check != "ok" {
-        return Err(Error::NotADiary("damaged"));
+        return Err(Error::NotADiary("it is damaged"));
     }
     let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version > crate::db::migrations::count() as i64 {
-        return Err(Error::NotADiary("newer"));
+        return Err(Error::NotADiary("it was made by a newer Haemong"));
+    }
+    let tables: i64 = c.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table'
+           AND name IN ('entries', 'entries_fts', 'interpretations')",
+        [],
+        |r| r.get(0),
+    )?;
+    if version < 1 || tables < 3 {
+        return Err(Error::NotADiary("it is not a Haemong diary"));
     }
     c.query_row("SELECT count(*) FROM entries", [], |r| r.get::<_, i64>(0))
         .map(|n| n as u64)
-        .map_err(|_| Error::NotADiary("not a diary"))
+        .map_err(|_| Error::NotADiary("it is not a Haemong diary"))
 }
 
-/// The backups in `dir`, newest first.
+/// The backups in `dir`, newest first (the copies from before a restore among them).
 pub fn list(dir: &Path) -> Result<Vec<BackupInfo>> {
     let mut found = Vec::new();
     let items = match std::fs::read_dir(dir) {
@@ -152,7 +186,9 @@ pub fn list(dir: &Path) -> Result<Vec<BackupInfo>> {
     for item in items {
         let item = item?;
         let name = item.file_name().to_string_lossy().into_owned();
-        let Some(day) = day_of(&name) else { continue };
+        let Some((day, kind)) = parse_name(&name) else {
+            continue;
+        };
         let meta = item.metadata()?;
         let taken_at = meta
             .modified()
@@ -162,13 +198,14 @@ pub fn list(dir: &Path) -> Result<Vec<BackupInfo>> {
         let entries = count_entries(&item.path());
         found.push(BackupInfo {
             name,
+            kind,
             day: day.format("%Y-%m-%d").to_string(),
             taken_at,
             entries,
             bytes: meta.len(),
         });
     }
-    found.sort_by(|a, b| b.day.cmp(&a.day).then(b.taken_at.cmp(&a.taken_at)));
+    found.sort_by(|a, b| b.taken_at.cmp(&a.taken_at).then(b.name.cmp(&a.name)));
     Ok(found)
 }
 
@@ -179,19 +216,52 @@ fn count_entries(path: &Path) -> Option<u64> {
         .map(|n| n as u64)
 }
 
-/// `diary-2026-11-30.sqlite3` → that day.
-fn day_of(name: &str) -> Option<NaiveDate> {
-    let day = name.strip_prefix(PREFIX)?.strip_suffix(SUFFIX)?;
-    NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()
+/// `diary-2026-11-30.sqlite3`, `diary-2026-11-30-093015.sqlite3` (a later one that day) or
+/// `before-restore-20261130-093015.sqlite3` → its day and kind.
+fn parse_name(name: &str) -> Option<(NaiveDate, Kind)> {
+    let stem = name.strip_suffix(SUFFIX)?;
+    let (rest, kind) = match stem.strip_prefix(BEFORE_RESTORE) {
+        Some(rest) => (rest, Kind::BeforeRestore),
+        None => (stem.strip_prefix(PREFIX)?, Kind::Daily),
+    };
+    let day = match kind {
+        Kind::Daily => NaiveDate::parse_from_str(rest.get(..10)?, "%Y-%m-%d").ok()?,
+        Kind::BeforeRestore => NaiveDate::parse_from_str(rest.get(..8)?, "%Y%m%d").ok()?,
+    };
+    let time = match kind {
+        Kind::Daily => rest.get(10..)?,
+        Kind::BeforeRestore => rest.get(8..)?,
+    };
+    let time_ok = time.is_empty()
+        || (time.len() == 7
+            && time.starts_with('-')
+            && time[1..].bytes().all(|b| b.is_ascii_digit()));
+    time_ok.then_some((day, kind))
 }
 
-/// Today's backup of `diary` in its backups folder (replacing one taken earlier today), then the
-/// old ones beyond what is kept removed.
+fn day_of(name: &str) -> Option<NaiveDate> {
+    parse_name(name).and_then(|(day, kind)| (kind == Kind::Daily).then_some(day))
+}
+
+/// A backup of `diary` for `today` in its backups folder (`diary-DAY.sqlite3`, or with the time
+/// when the day already has one: an earlier backup is never replaced), then the old ones beyond
+/// what is kept removed.
 pub fn take(diary: &Path, today: NaiveDate, keep: Keep, progress: &Progress) -> Result<Written> {
     let dir = folder_of(diary);
-    let dest = dir.join(format!("{PREFIX}{}{SUFFIX}", today.format("%Y-%m-%d")));
+    let mut dest = dir.join(format!("{PREFIX}{}{SUFFIX}", today.format("%Y-%m-%d")));
+    if dest.exists() {
+        let time = chrono::Local::now().format("%H%M%S");
+        dest = dir.join(format!(
+            "{PREFIX}{}-{time}{SUFFIX}",
+            today.format("%Y-%m-%d")
+        ));
+    }
     let written = copy_verified(diary, &dest, progress)?;
-    prune(&dir, keep)?;
+    // A backup that was written and verified stays a success even if pruning cannot finish (the
+    // command line pruning at the same moment, say): the next backup prunes again.
+    if let Err(e) = prune(&dir, keep, today) {
+        log::warn!("old backups not pruned: {}", e.kind());
+    }
     Ok(written)
 }
 
@@ -211,15 +281,39 @@ impl Default for Keep {
     }
 }
 
-/// Removes the backups `keep` does not keep.
-pub fn prune(dir: &Path, keep: Keep) -> Result<Vec<NaiveDate>> {
-    let days: Vec<NaiveDate> = list(dir)?.iter().filter_map(|b| day_of(&b.name)).collect();
-    let gone = to_remove(&days, keep);
-    for day in &gone {
-        let path = dir.join(format!("{PREFIX}{}{SUFFIX}", day.format("%Y-%m-%d")));
-        std::fs::remove_file(path)?;
+/// Removes the backups `keep` does not keep: whole days beyond it, and on other days than
+/// `today` every copy but the newest; of the copies from before a restore, all but the newest few.
+pub fn prune(dir: &Path, keep: Keep, today: NaiveDate) -> Result<()> {
+    let all = list(dir)?;
+    let days: Vec<NaiveDate> = all.iter().filter_map(|b| day_of(&b.name)).collect();
+    let gone_days = to_remove(&days, keep);
+    let mut seen_days = std::collections::HashSet::new();
+    for b in &all {
+        let remove = match b.kind {
+            Kind::BeforeRestore => false,
+            Kind::Daily => {
+                let day = day_of(&b.name).unwrap_or(today);
+                // `all` is newest first, so the first copy of a day seen is the one kept.
+                let newer_of_day = !seen_days.insert(day);
+                gone_days.contains(&day) || (newer_of_day && day != today)
+            }
+        };
+        if remove {
+            std::fs::remove_file(dir.join(&b.name))?;
+        }
     }
-    Ok(gone)
+    prune_before_restore(dir)
+}
+
+/// Of the copies from before a restore, only the newest few stay.
+fn prune_before_restore(dir: &Path) -> Result<()> {
+    let copies = list(dir)?
+        .into_iter()
+        .filter(|b| b.kind == Kind::BeforeRestore);
+    for b in copies.skip(KEEP_BEFORE_RESTORE) {
+        std::fs::remove_file(dir.join(&b.name))?;
+    }
+    Ok(())
 }
 
 /// The newest `daily` days are kept; of the older ones, the newest of each ISO week for the
@@ -264,7 +358,9 @@ pub fn due(db: &Database, today: NaiveDate) -> Result<bool> {
         return Ok(false);
     };
     let dir = folder_of(diary);
-    let newest = list(&dir)?.into_iter().find(|b| b.entries.is_some());
+    let newest = list(&dir)?
+        .into_iter()
+        .find(|b| b.kind == Kind::Daily && b.entries.is_some());
     let Some(newest) = newest else {
         let has_any = db.call_blocking(|c| {
             Ok(
@@ -287,35 +383,79 @@ pub fn due(db: &Database, today: NaiveDate) -> Result<bool> {
     Ok(now != then)
 }
 
-/// Replaces the diary's content with the backup at `from`, after checking it and copying the
-/// current diary aside (`diary-before-restore-…` beside it). Runs through the app's own
-/// connection, so every window and reader sees the restored diary at once; an older backup is
-/// brought up to this version's schema.
+/// Replaces the diary's content with the backup at `from`. The backup is checked and brought up
+/// to this version's schema in a staged copy first (so a file that fails never touches the
+/// diary); then, holding the diary's writer so that no save can fall between the two, the diary
+/// as it is is copied aside (`backups/before-restore-…`) and the staged copy is copied in through
+/// the app's own connection, which every window and reader then sees.
 pub fn restore(db: &Database, from: &Path, progress: &Progress) -> Result<Restored> {
     verify(from)?;
     let diary = db
         .path()
         .ok_or_else(|| Error::Internal("the diary has no file".into()))?
         .to_path_buf();
+    let dir = folder_of(&diary);
+    std::fs::create_dir_all(&dir)?;
+    let staged = dir.join(format!(".restore-{}.sqlite3", std::process::id()));
+    let _ = std::fs::remove_file(&staged);
+    let result = stage(from, &staged, progress).and_then(|()| swap_in(db, &dir, &staged));
+    let _ = std::fs::remove_file(&staged);
+    let restored = result?;
+    if let Err(e) = prune_before_restore(&dir) {
+        log::warn!("old copies not pruned: {}", e.kind());
+    }
+    Ok(restored)
+}
+
+/// The backup copied to `staged` and migrated there.
+fn stage(from: &Path, staged: &Path, progress: &Progress) -> Result<()> {
+    copy_to(from, staged, progress)?;
+    let mut c = Connection::open(staged)?;
+    crate::db::migrations::migrations().to_latest(&mut c)?;
+    drop(c);
+    verify(staged)?;
+    progress.check()
+}
+
+fn swap_in(db: &Database, dir: &Path, staged: &Path) -> Result<Restored> {
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-    let mut previous = diary.with_file_name(format!("diary-before-restore-{stamp}{SUFFIX}"));
+    let mut previous = dir.join(format!("{BEFORE_RESTORE}{stamp}{SUFFIX}"));
     let mut n = 1;
     while previous.exists() {
-        previous = diary.with_file_name(format!("diary-before-restore-{stamp}-{n}{SUFFIX}"));
+        // Two restores within a second: the second copy waits its turn rather than replacing.
+        std::thread::sleep(Duration::from_millis(1000));
+        previous = dir.join(format!(
+            "{BEFORE_RESTORE}{}{SUFFIX}",
+            chrono::Local::now().format("%Y%m%d-%H%M%S")
+        ));
         n += 1;
+        if n > 3 {
+            return Err(Error::Internal("no free name for the copy aside".into()));
+        }
     }
-    copy_verified(&diary, &previous, progress)?;
-    progress.check()?;
-    let from = from.to_path_buf();
+    let (staged, aside) = (staged.to_path_buf(), previous.clone());
     let entries = db.call_blocking(move |c| {
-        let src = Connection::open_with_flags(&from, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let src = Connection::open_with_flags(&staged, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let page = |c: &Connection| c.query_row("PRAGMA page_size", [], |r| r.get::<_, i64>(0));
+        if page(&src)? != page(c)? {
+            return Err(Error::NotADiary("its page size differs from this diary's"));
+        }
+        let tmp = aside.with_extension("partial");
+        let kept = copy_from(c, &tmp, &Progress::none())
+            .and_then(|()| verify(&tmp))
+            .and_then(|_| Ok(std::fs::rename(&tmp, &aside)?));
+        if let Err(e) = kept {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
         {
             let backup = Backup::new(&src, c)?;
             backup.run_to_completion(PAGES_PER_STEP, Duration::ZERO, None)?;
         }
-        // The restored file was a copy without WAL; the diary keeps its journal mode.
+        // The copy came without WAL; the diary keeps its journal mode, and its WAL (now the size
+        // of the whole diary) is folded back into the file.
         c.pragma_update(None, "journal_mode", "WAL")?;
-        crate::db::migrations::migrations().to_latest(c)?;
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(c.query_row("SELECT count(*) FROM entries", [], |r| r.get::<_, i64>(0))? as u64)
     })?;
     Ok(Restored { entries, previous })
@@ -510,6 +650,57 @@ mod tests {
     }
 
     #[test]
+    fn a_second_backup_the_same_day_is_added_and_older_days_keep_only_their_newest() {
+        let dir = tempfile::tempdir().unwrap();
+        let diary = dir.path().join("diary.sqlite3");
+        let db = Database::open(&diary).unwrap().db;
+        add(&db, "one");
+        let first = take(&diary, d("2026-11-29"), Keep::default(), &Progress::none()).unwrap();
+        add(&db, "two");
+        let second = take(&diary, d("2026-11-29"), Keep::default(), &Progress::none()).unwrap();
+        assert_ne!(
+            first.path, second.path,
+            "the morning's backup is not replaced"
+        );
+        assert_eq!(
+            list(&folder_of(&diary)).unwrap().len(),
+            2,
+            "both kept on their day"
+        );
+        take(&diary, d("2026-11-30"), Keep::default(), &Progress::none()).unwrap();
+        let names: Vec<String> = list(&folder_of(&diary))
+            .unwrap()
+            .into_iter()
+            .map(|b| b.name)
+            .collect();
+        assert_eq!(
+            names.len(),
+            2,
+            "the 29th keeps its newest copy only: {names:?}"
+        );
+        assert!(
+            !names.contains(&"diary-2026-11-29.sqlite3".to_string()),
+            "{names:?}"
+        );
+        assert_eq!(
+            parse_name("diary-2026-11-29-093015.sqlite3"),
+            Some((d("2026-11-29"), Kind::Daily))
+        );
+        assert_eq!(
+            parse_name("before-restore-20261129-093015.sqlite3"),
+            Some((d("2026-11-29"), Kind::BeforeRestore))
+        );
+        for odd in [
+            "diary-2026-11-29-x.sqlite3",
+            "diary-2026-11-29.sqlite3-wal",
+            "notes.sqlite3",
+            ".restore-1.sqlite3",
+        ] {
+            assert_eq!(parse_name(odd), None, "{odd} is not a backup");
+        }
+    }
+
+    #[test]
     fn a_file_that_is_no_diary_is_refused_and_nothing_changes() {
         let dir = tempfile::tempdir().unwrap();
         let diary = dir.path().join("diary.sqlite3");
@@ -522,7 +713,21 @@ mod tests {
             .unwrap()
             .execute_batch("CREATE TABLE t (x)")
             .unwrap();
-        for f in [&junk, &other] {
+        // Another app's database that happens to have an `entries` table.
+        let lookalike = dir.path().join("lookalike.sqlite3");
+        Connection::open(&lookalike)
+            .unwrap()
+            .execute_batch("CREATE TABLE entries (id INTEGER PRIMARY KEY, body TEXT)")
+            .unwrap();
+        let newer = dir.path().join("newer.sqlite3");
+        db.call_blocking(|c| Ok(c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")?))
+            .unwrap();
+        std::fs::copy(&diary, &newer).unwrap();
+        Connection::open(&newer)
+            .unwrap()
+            .pragma_update(None, "user_version", 999)
+            .unwrap();
+        for f in [&junk, &other, &lookalike, &newer] {
             assert!(
                 matches!(restore(&db, f, &Progress::none()), Err(Error::NotADiary(_))),
                 "{f:?}"

@@ -19,8 +19,8 @@ pub async fn data_export_json<R: Runtime>(
     window: WebviewWindow<R>,
     state: State<'_, AppState>,
 ) -> Result<Option<Exported>> {
-    let name = format!("haemong-{}.json", chrono::Local::now().format("%Y-%m-%d"));
-    let Some(path) = pick::save(&window, &name).await? else {
+    state.data.ensure_idle()?;
+    let Some(path) = pick::save(&window).await? else {
         return Ok(None);
     };
     state
@@ -30,14 +30,17 @@ pub async fn data_export_json<R: Runtime>(
         .map(Some)
 }
 
+/// Into a new folder (`Haemong 2026-11-30`) inside the one chosen.
 #[tauri::command]
 pub async fn data_export_markdown<R: Runtime>(
     window: WebviewWindow<R>,
     state: State<'_, AppState>,
 ) -> Result<Option<Exported>> {
+    state.data.ensure_idle()?;
     let Some(dir) = pick::folder(&window).await? else {
         return Ok(None);
     };
+    let dir = super::markdown::new_folder_in(&dir);
     state
         .data
         .export_markdown(&state.db, dir, progress(&window))
@@ -52,18 +55,12 @@ pub async fn data_import<R: Runtime>(
     state: State<'_, AppState>,
     folder: bool,
 ) -> Result<Option<Report>> {
-    let picked = if folder {
-        pick::folder(&window).await?
-    } else {
-        pick::open(&window).await?
+    state.data.ensure_idle()?;
+    let Some(path) = pick::source(&window, folder).await? else {
+        return Ok(None);
     };
-    let Some(path) = picked else { return Ok(None) };
-    let report = state
-        .data
-        .import(&state.db, path, progress(&window))
-        .await?;
-    changed(window.app_handle());
-    Ok(Some(report))
+    let report = state.data.import(&state.db, path, progress(&window)).await;
+    changed_after(window.app_handle(), report).map(Some)
 }
 
 #[tauri::command]
@@ -83,18 +80,19 @@ pub async fn data_backup_now<R: Runtime>(
         .await
 }
 
+/// Refused while a dream is being interpreted: its reading would be saved into the restored
+/// diary under an entry id that may now be another dream's.
 #[tauri::command]
 pub async fn data_restore<R: Runtime>(
     window: WebviewWindow<R>,
     state: State<'_, AppState>,
     name: String,
 ) -> Result<Restored> {
-    let restored = state
-        .data
-        .restore(&state.db, name, progress(&window))
-        .await?;
-    changed(window.app_handle());
-    Ok(restored)
+    if !state.interpreter.running().is_empty() {
+        return Err(Error::BusyInterpreting);
+    }
+    let restored = state.data.restore(&state.db, name, progress(&window)).await;
+    changed_after(window.app_handle(), restored)
 }
 
 #[tauri::command]
@@ -109,21 +107,27 @@ fn progress<R: Runtime>(window: &WebviewWindow<R>) -> Progress {
     })
 }
 
-/// Every window reloads what it shows of the diary.
-fn changed<R: Runtime>(app: &AppHandle<R>) {
-    if let Err(e) = app.emit(DIARY_CHANGED, EntryChanged { entry_id: 0 }) {
-        log::warn!("diary change not sent: {e}");
+/// After a job that changed the diary, every window reloads what it shows of it.
+fn changed_after<R: Runtime, T>(app: &AppHandle<R>, done: Result<T>) -> Result<T> {
+    if done.is_ok() {
+        if let Err(e) = app.emit(DIARY_CHANGED, EntryChanged { entry_id: 0 }) {
+            log::warn!("diary change not sent: {e}");
+        }
     }
+    done
 }
 
-/// The native dialogs, waited for without blocking. `HAEMONG_TEST_PICKS` names a file whose first
-/// line answers every dialog instead (empty: cancelled): the end-to-end tests cannot click in
-/// GTK's dialog, which WebDriver does not reach.
+/// The native dialogs, waited for without blocking. In debug builds (the end-to-end tests'),
+/// `HAEMONG_TEST_PICKS` names a file whose first line answers every dialog instead (empty:
+/// closed): WebDriver cannot reach GTK's dialog. Release builds have no such door.
 mod pick {
     use super::*;
     use tauri_plugin_dialog::{DialogExt, FilePath};
 
     fn scripted() -> Option<Option<PathBuf>> {
+        if !cfg!(debug_assertions) {
+            return None;
+        }
         let file = std::env::var_os("HAEMONG_TEST_PICKS")?;
         let text = std::fs::read_to_string(file).unwrap_or_default();
         let line = text.lines().next().unwrap_or("").trim().to_string();
@@ -142,15 +146,16 @@ mod pick {
         }
     }
 
-    pub async fn save<R: Runtime>(w: &WebviewWindow<R>, name: &str) -> Result<Option<PathBuf>> {
+    pub async fn save<R: Runtime>(w: &WebviewWindow<R>) -> Result<Option<PathBuf>> {
         if let Some(p) = scripted() {
             return Ok(p);
         }
+        let name = format!("haemong-{}.json", chrono::Local::now().format("%Y-%m-%d"));
         let (tx, rx) = tokio::sync::oneshot::channel();
         w.dialog()
             .file()
             .set_parent(w)
-            .set_file_name(name)
+            .set_file_name(&name)
             .add_filter("JSON", &["json"])
             .save_file(move |p| {
                 let _ = tx.send(p);
@@ -158,7 +163,11 @@ mod pick {
         answer(rx).await
     }
 
-    pub async fn open<R: Runtime>(w: &WebviewWindow<R>) -> Result<Option<PathBuf>> {
+    /// A file to import, or a folder of notes.
+    pub async fn source<R: Runtime>(w: &WebviewWindow<R>, folder: bool) -> Result<Option<PathBuf>> {
+        if folder {
+            return self::folder(w).await;
+        }
         if let Some(p) = scripted() {
             return Ok(p);
         }

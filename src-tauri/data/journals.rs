@@ -4,7 +4,6 @@
 
 use std::io::Read;
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::{time_string, Incoming, JsonEntry, MAX_IMPORT_BYTES};
@@ -16,13 +15,10 @@ pub fn any_json(bytes: &[u8]) -> Result<Incoming> {
     if std::str::from_utf8(bytes).is_err() {
         return Err(Error::ImportRefused(NotUtf8));
     }
-    #[derive(Deserialize)]
-    struct Head {
-        format: Option<String>,
-    }
-    let head: Head = serde_json::from_slice(bytes).map_err(|_| Error::ImportRefused(NotJson))?;
-    if head.format.is_some() {
-        return Ok(super::json::entries_of(bytes)?.into());
+    // A Haemong export is told by its `format` before anything else is parsed (one pass over a
+    // large file, not a tree of it).
+    if let Some(doc) = super::json::entries_if_ours(bytes)? {
+        return Ok(doc.into());
     }
     let doc: Value = serde_json::from_slice(bytes).map_err(|_| Error::ImportRefused(NotJson))?;
     let entries = doc["entries"]
@@ -41,10 +37,9 @@ pub fn any_json(bytes: &[u8]) -> Result<Incoming> {
 /// Day One's `.zip` export: every journal (`*.json`) in it; the photos beside them are skipped.
 /// Refused whole when broken, when a path would leave the folder (`../`), or when it unpacks to
 /// more than an export can be.
-pub fn day_one_zip(bytes: &[u8]) -> Result<Incoming> {
+pub fn day_one_zip<R: std::io::Read + std::io::Seek>(archive: R) -> Result<Incoming> {
     use ImportProblem::*;
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|_| Error::ImportRefused(BadArchive))?;
+    let mut zip = zip::ZipArchive::new(archive).map_err(|_| Error::ImportRefused(BadArchive))?;
     let mut journals = Vec::new();
     let mut unpacked = 0u64;
     for i in 0..zip.len() {
@@ -54,13 +49,14 @@ pub fn day_one_zip(bytes: &[u8]) -> Result<Incoming> {
         if file.enclosed_name().is_none() {
             return Err(Error::ImportRefused(UnsafeArchive));
         }
-        unpacked = unpacked.saturating_add(file.size());
-        if unpacked > MAX_IMPORT_BYTES {
-            return Err(Error::ImportRefused(UnsafeArchive));
-        }
         let name = file.name().to_string();
         let top_level_json = !name.contains('/') && name.to_ascii_lowercase().ends_with(".json");
         if top_level_json {
+            // Only the journals are unpacked, so only they count against the limit.
+            unpacked = unpacked.saturating_add(file.size());
+            if unpacked > MAX_IMPORT_BYTES {
+                return Err(Error::ImportRefused(UnsafeArchive));
+            }
             journals.push(i);
         }
     }
@@ -315,11 +311,25 @@ mod tests {
         ]);
         let db = Database::open_in_memory().unwrap();
         let first = db
-            .call_blocking(|c| merge(c, &day_one_zip(&bytes)?, false, &Progress::none()))
+            .call_blocking(|c| {
+                merge(
+                    c,
+                    &day_one_zip(std::io::Cursor::new(&bytes))?,
+                    false,
+                    &Progress::none(),
+                )
+            })
             .unwrap();
         assert_eq!((first.added, first.media_skipped), (2, 2));
         let again = db
-            .call_blocking(|c| merge(c, &day_one_zip(&bytes)?, false, &Progress::none()))
+            .call_blocking(|c| {
+                merge(
+                    c,
+                    &day_one_zip(std::io::Cursor::new(&bytes))?,
+                    false,
+                    &Progress::none(),
+                )
+            })
             .unwrap();
         assert_eq!((again.added, again.skipped), (0, 2), "nothing twice");
     }
@@ -366,7 +376,7 @@ mod tests {
             ),
         ];
         for (what, bytes, problem) in cases {
-            match day_one_zip(&bytes) {
+            match day_one_zip(std::io::Cursor::new(&bytes)) {
                 Err(Error::ImportRefused(p)) => assert_eq!(p, problem, "{what}"),
                 other => panic!("{what}: refused, got {other:?}"),
             }

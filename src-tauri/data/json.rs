@@ -206,7 +206,17 @@ pub fn entries_of(bytes: &[u8]) -> Result<Vec<JsonEntry>> {
     Ok(parse(bytes)?.entries)
 }
 
-fn parse(bytes: &[u8]) -> Result<Document> {
+/// The entries when `bytes` says it is a Haemong export (checked as `import_json` does); `None`
+/// when it carries no `format` at all (another journal's JSON, for the caller to try).
+pub fn entries_if_ours(bytes: &[u8]) -> Result<Option<Vec<JsonEntry>>> {
+    let head = head_of(bytes)?;
+    if head.format.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(checked(bytes, head)?.entries))
+}
+
+fn head_of(bytes: &[u8]) -> Result<Head> {
     use ImportProblem::*;
     if bytes.len() as u64 > MAX_IMPORT_BYTES {
         return Err(Error::ImportRefused(TooLarge));
@@ -214,7 +224,15 @@ fn parse(bytes: &[u8]) -> Result<Document> {
     if std::str::from_utf8(bytes).is_err() {
         return Err(Error::ImportRefused(NotUtf8));
     }
-    let head: Head = serde_json::from_slice(bytes).map_err(|_| Error::ImportRefused(NotJson))?;
+    serde_json::from_slice(bytes).map_err(|_| Error::ImportRefused(NotJson))
+}
+
+fn parse(bytes: &[u8]) -> Result<Document> {
+    checked(bytes, head_of(bytes)?)
+}
+
+fn checked(bytes: &[u8], head: Head) -> Result<Document> {
+    use ImportProblem::*;
     if head.format.as_deref() != Some(FORMAT) {
         return Err(Error::ImportRefused(NotHaemong));
     }

@@ -79,6 +79,19 @@ pub fn export_markdown(c: &mut Connection, dir: &Path, progress: &Progress) -> R
     Ok(ids.len())
 }
 
+/// A folder that does not exist yet inside `parent`, for an export from the window: `Haemong
+/// 2026-11-30`, `Haemong 2026-11-30 (2)`, … so a second export never mixes with the first.
+pub fn new_folder_in(parent: &Path) -> PathBuf {
+    let base = format!("Haemong {}", Local::now().format("%Y-%m-%d"));
+    let mut dir = parent.join(&base);
+    let mut n = 2;
+    while dir.exists() {
+        dir = parent.join(format!("{base} ({n})"));
+        n += 1;
+    }
+    dir
+}
+
 /// `2026-11-28-돼지꿈.md`; `-2`, `-3`, … when two dreams of a night share a title.
 fn file_name(e: &JsonEntry, used: &mut std::collections::HashSet<String>) -> String {
     let source = if e.title.trim().is_empty() {
@@ -278,12 +291,17 @@ fn is_note(path: &Path) -> bool {
 /// One note as an entry: ours come back whole; anyone else's as well as its front matter allows.
 pub fn read_note(path: &Path, text: &str) -> Result<JsonEntry> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let text = &text.replace("\r\n", "\n");
+    // Our notes use \n and are read byte for byte (a dream may hold \r\n); a note saved by a
+    // Windows editor gets its line ends made plain.
+    let normalised;
+    let text = if text.starts_with("---\n") {
+        text
+    } else {
+        normalised = text.replace("\r\n", "\n");
+        &normalised
+    };
     let (front, rest) = split_front_matter(text);
-    let yaml = front
-        .and_then(|f| YamlLoader::load_from_str(f).ok())
-        .and_then(|mut docs| (!docs.is_empty()).then(|| docs.swap_remove(0)))
-        .unwrap_or(Yaml::Null);
+    let yaml = front.map(front_matter).unwrap_or(Yaml::Null);
     let ours = yaml["haemong_id"].as_str().is_some();
     let (body, readings) = if ours {
         split_readings(rest)
@@ -337,6 +355,49 @@ pub fn read_note(path: &Path, text: &str) -> Result<JsonEntry> {
             .and_then(|n| u8::try_from(n).ok()),
         interpretations: readings,
     })
+}
+
+/// Front matter at most this long is read (ours is a few hundred bytes).
+const MAX_FRONT_MATTER: usize = 64 * 1024;
+/// Nesting deeper than this is no note's front matter.
+const MAX_YAML_DEPTH: usize = 16;
+
+/// The front matter as YAML, or nothing when it is too long, too deep, or uses aliases: an alias
+/// is copied whole wherever it is used, so a few hundred bytes of them ("billion laughs") could
+/// take all the memory there is.
+fn front_matter(f: &str) -> Yaml {
+    use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+    struct Guard {
+        depth: usize,
+        bad: bool,
+    }
+    impl MarkedEventReceiver for Guard {
+        fn on_event(&mut self, ev: Event, _: yaml_rust2::scanner::Marker) {
+            match ev {
+                Event::SequenceStart(..) | Event::MappingStart(..) => {
+                    self.depth += 1;
+                    self.bad |= self.depth > MAX_YAML_DEPTH;
+                }
+                Event::SequenceEnd | Event::MappingEnd => self.depth = self.depth.saturating_sub(1),
+                Event::Alias(_) => self.bad = true,
+                _ => {}
+            }
+        }
+    }
+    if f.len() > MAX_FRONT_MATTER {
+        return Yaml::Null;
+    }
+    let mut guard = Guard {
+        depth: 0,
+        bad: false,
+    };
+    if Parser::new_from_str(f).load(&mut guard, false).is_err() || guard.bad {
+        return Yaml::Null;
+    }
+    YamlLoader::load_from_str(f)
+        .ok()
+        .and_then(|mut docs| (!docs.is_empty()).then(|| docs.swap_remove(0)))
+        .unwrap_or(Yaml::Null)
 }
 
 fn split_front_matter(text: &str) -> (Option<&str>, &str) {
@@ -619,6 +680,53 @@ mod tests {
             (r.added, r.refused),
             (3, 2),
             "the empty note and the Latin-1 one refused"
+        );
+    }
+
+    #[test]
+    fn hostile_front_matter_is_ignored_not_expanded() {
+        let mut laughs = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
+        for (n, prev) in ["b", "c", "d", "e", "f", "g", "h", "i"]
+            .iter()
+            .zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+        {
+            laughs.push_str(&format!("{n}: &{n} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
+        }
+        let deep = format!("title: {}x{}\n", "[".repeat(10_000), "]".repeat(10_000));
+        for front in [laughs, deep] {
+            let note = format!("---\n{front}---\n\n꿈 내용\n");
+            let e = read_note(Path::new("2024-01-02-x.md"), &note).unwrap();
+            assert_eq!(e.title, "", "the front matter was not used");
+            assert_eq!(e.night, "2024-01-02");
+        }
+    }
+
+    #[test]
+    fn a_dream_with_windows_line_ends_comes_back_byte_for_byte_and_a_windows_note_is_read() {
+        let from = Database::open_in_memory().unwrap();
+        from.call_blocking(|c| {
+            entries::create(
+                c,
+                &crate::diary::EntryInput {
+                    night: Some("2026-10-01".into()),
+                    body: "first line\r\nsecond line\r\n".into(),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+        let (_dir, to) = round_trip_folder(&from);
+        assert_eq!(export(&to, 1), export(&from, 1), "\\r\\n kept");
+        let e = read_note(
+            Path::new("n.md"),
+            "---\r\ntitle: Win\r\ndate: 2024-02-03\r\n---\r\n\r\nbody\r\n",
+        )
+        .unwrap();
+        assert_eq!(
+            (e.title.as_str(), e.night.as_str(), e.text.as_str()),
+            ("Win", "2024-02-03", "body")
         );
     }
 

@@ -149,10 +149,15 @@ pub fn read_any(path: &Path) -> Result<Incoming> {
     if path.is_dir() {
         return markdown::read_folder(path);
     }
-    let bytes = read_limited(path)?;
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        return journals::day_one_zip(&bytes);
+    let mut magic = [0u8; 4];
+    let mut file = std::fs::File::open(path)?;
+    let n = std::io::Read::read(&mut file, &mut magic)?;
+    if n == 4 && (&magic == b"PK\x03\x04" || &magic == b"PK\x05\x06") {
+        // A Day One zip is read from the file: its photos may make it larger than any journal,
+        // and only its journals are unpacked.
+        return journals::day_one_zip(file);
     }
+    let bytes = read_limited(path)?;
     let ext = path
         .extension()
         .and_then(|e| e.to_str())

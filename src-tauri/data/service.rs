@@ -55,6 +55,15 @@ impl DataJobs {
         })
     }
 
+    /// `Error::DataBusy` when a job runs: asked before a dialog opens, so nobody picks a file for
+    /// nothing.
+    pub fn ensure_idle(&self) -> Result<()> {
+        match self.busy() {
+            true => Err(Error::DataBusy),
+            false => Ok(()),
+        }
+    }
+
     /// Cancels the running job; false when none runs.
     pub fn cancel(&self) -> bool {
         let slot = self.running.lock().unwrap_or_else(|p| p.into_inner());

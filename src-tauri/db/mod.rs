@@ -167,8 +167,9 @@ impl Database {
         .map_err(|e| Error::Internal(format!("read task failed: {e}")))?
     }
 
-    /// A new read-only connection to the diary file, for long reads (exports) that must neither
-    /// hold up the writer nor be interrupted by a search: it sees one snapshot per transaction.
+    /// A new read-only connection to the diary file holding one snapshot (an open read
+    /// transaction), for long reads (exports) that must neither hold up the writer nor be
+    /// interrupted by a search, and must not see an entry vanish half-way.
     pub fn snapshot(&self) -> Result<Connection> {
         let path = self
             .path
@@ -179,6 +180,7 @@ impl Database {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         c.busy_timeout(std::time::Duration::from_secs(5))?;
+        c.execute_batch("BEGIN; SELECT count(*) FROM sqlite_master;")?;
         Ok(c)
     }
 

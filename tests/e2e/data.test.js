@@ -4,7 +4,7 @@
 // GTK's dialog): the file whose first line is the place "chosen" next.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDriver, openApp, screenshot, sleep } from './harness.js';
 
@@ -50,12 +50,16 @@ for (const { lang, code } of [{ lang: 'en_US.UTF-8', code: 'en' }, { lang: 'ko_K
       assert.equal(doc.format, 'haemong');
       assert.equal(doc.entries.length, 2, 'both dreams in the file');
 
-      // Export as Markdown: one note per dream in the chosen folder.
+      // Export as Markdown: one note per dream, in a new folder inside the chosen one.
       const folder = join(driver.home, 'notes');
+      mkdirSync(folder);
       pick(folder);
       r = await dataJob(s, 'data-export-markdown', 'the Markdown export');
       assert.equal(r.state, 'done', r.result);
-      assert.equal(readdirSync(folder).filter((f) => f.endsWith('.md')).length, 2, 'two notes');
+      const made = readdirSync(folder);
+      assert.equal(made.length, 1, `one new folder: ${made}`);
+      assert.match(made[0], /^Haemong \d{4}-\d{2}-\d{2}$/);
+      assert.equal(readdirSync(join(folder, made[0])).filter((f) => f.endsWith('.md')).length, 2, 'two notes');
 
       // Back up now: listed with its count.
       r = await dataJob(s, 'data-backup-now', 'the backup');
@@ -81,8 +85,14 @@ for (const { lang, code } of [{ lang: 'en_US.UTF-8', code: 'en' }, { lang: 'ko_K
       screenshot(`data-restore-confirm-${code}`);
       r = await dataJob(s, 'confirm-yes', 'the restore');
       assert.equal(r.state, 'done', r.result);
-      const aside = readdirSync(join(driver.dataDir, 'app.haemong.diary')).filter((f) => f.startsWith('diary-before-restore-'));
+      const aside = readdirSync(join(driver.dataDir, 'app.haemong.diary', 'backups')).filter((f) => f.startsWith('before-restore-'));
       assert.equal(aside.length, 1, 'the diary as it was is kept aside');
+      const undo = await s.waitFor(async () => {
+        const got = await s.exec(`return [...document.querySelectorAll('[data-testid="data-backup-item"]')]
+          .map((e) => ({ kind: e.dataset.kind, entries: e.dataset.entries }))`);
+        return got.find((b) => b.kind === 'beforeRestore') ?? null;
+      }, { what: 'the copy from before the restore in the list' });
+      assert.equal(undo.entries, '3', 'listed with the three dreams it holds, so the restore can be undone');
       await s.click('nav-diary');
       await s.waitFor(async () => (await s.entries()).length === 2, { what: 'the list showing the restored diary' });
       assert.ok(!(await s.entries()).some((e) => e.text.includes('written after the backup')), 'the later dream is gone from the diary');

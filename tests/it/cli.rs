@@ -213,14 +213,14 @@ fn markdown_export_backup_and_restore_work_from_the_command_line() {
         without_time(&before),
         "the diary is the backup again"
     );
-    let aside = std::fs::read_dir(h.join("data/app.haemong.diary"))
+    let aside = std::fs::read_dir(h.join("data/app.haemong.diary/backups"))
         .unwrap()
         .filter(|e| {
             e.as_ref()
                 .unwrap()
                 .file_name()
                 .to_string_lossy()
-                .starts_with("diary-before-restore-")
+                .starts_with("before-restore-")
         })
         .count();
     assert_eq!(aside, 1, "the diary before the restore was kept aside");
@@ -233,6 +233,19 @@ fn markdown_export_backup_and_restore_work_from_the_command_line() {
     let out = h.join("copy.sqlite3");
     ok(h, &["backup", "--out", out.to_str().unwrap()], "");
     assert!(out.exists(), "a backup where the user said");
+    let again = haemong(h, &["backup", "--out", out.to_str().unwrap()], "");
+    assert_eq!(again.status.code(), Some(1), "never over an existing file");
+    let diary = h.join("data/app.haemong.diary/diary.sqlite3");
+    let over = haemong(h, &["backup", "--out", diary.to_str().unwrap()], "");
+    assert_eq!(over.status.code(), Some(1), "least of all the diary itself");
+    let into = h.join("copies");
+    std::fs::create_dir(&into).unwrap();
+    ok(h, &["backup", "--out", into.to_str().unwrap()], "");
+    assert_eq!(
+        std::fs::read_dir(&into).unwrap().count(),
+        1,
+        "a dated file inside a folder"
+    );
 }
 
 /// Settings that point the CLI at the local test server (the app's own settings file).

@@ -4,7 +4,7 @@
 import { api } from './api.js';
 import { t, tError, currentLanguage } from './locale.js';
 import { confirmDialog } from './confirm.js';
-import { formatNight } from './dates.js';
+import { formatNight, formatTime } from './dates.js';
 import { formatNumber } from './i18n.js';
 
 export function createDataSection({ keep, dataDir, flushDiary = async () => true }) {
@@ -34,6 +34,15 @@ export function createDataSection({ keep, dataDir, flushDiary = async () => true
     label.textContent = `${t(running)} ${Math.floor((done * 100) / total)}%`;
   });
   q('data-cancel').addEventListener('click', () => api.dataCancel().catch(() => {}));
+
+  // What a cancel left behind, by job.
+  const afterCancel = {
+    'data.running.export': 'data.cancelledExport',
+    'data.running.markdown': 'data.cancelledMarkdown',
+    'data.running.import': 'data.cancelledImport',
+    'data.running.backup': 'data.cancelledBackup',
+    'data.running.restore': 'data.cancelledImport',
+  };
 
   // Runs one job; `describe(value)` says what it did. A closed dialog (null) leaves no trace.
   async function job(labelKey, run, describe) {
@@ -65,7 +74,7 @@ export function createDataSection({ keep, dataDir, flushDiary = async () => true
       meter.max = 1;
       meter.value = 0;
       label.textContent = t('data.failed');
-      result.textContent = tError(err);
+      result.textContent = err?.kind === 'cancelled' ? t(afterCancel[labelKey]) : tError(err);
       result.dataset.state = 'error';
     } finally {
       running = null;
@@ -82,14 +91,16 @@ export function createDataSection({ keep, dataDir, flushDiary = async () => true
   ].filter(Boolean).join('\n');
 
   q('data-export-json').addEventListener('click', () => job('data.running.export', api.dataExportJson, exported));
-  q('data-export-markdown').addEventListener('click', () => job('data.running.export', api.dataExportMarkdown, exported));
+  q('data-export-markdown').addEventListener('click', () => job('data.running.markdown', api.dataExportMarkdown, exported));
   q('data-import').addEventListener('click', () => job('data.running.import', () => api.dataImport(false), imported));
   q('data-import-folder').addEventListener('click', () => job('data.running.import', () => api.dataImport(true), imported));
   q('data-backup-now').addEventListener('click', () => job('data.running.backup', api.dataBackupNow,
     (w) => t('data.backedUp', { count: n(w.entries) })));
 
   async function restore(b) {
-    const day = formatNight(b.day, currentLanguage());
+    const day = b.kind === 'beforeRestore'
+      ? t('data.beforeRestoreOf', { day: formatNight(b.day, currentLanguage()), time: formatTime(b.takenAt, currentLanguage()) })
+      : formatNight(b.day, currentLanguage());
     const yes = await confirmDialog({
       title: t('data.restoreTitle', { day }),
       body: t('data.restoreBody', { day, count: n(b.entries) }),
@@ -97,8 +108,15 @@ export function createDataSection({ keep, dataDir, flushDiary = async () => true
       noLabel: t('confirm.no'),
     });
     if (!yes) return;
-    // What is being typed goes into the diary first, so the copy kept aside holds it too.
-    await flushDiary();
+    // What is being typed goes into the diary first, so the copy kept aside holds it too; if it
+    // cannot be saved, the restore does not go ahead.
+    let flushed = false;
+    try { flushed = await flushDiary(); } catch { flushed = false; }
+    if (!flushed) {
+      result.textContent = t('data.notSavedFirst');
+      result.dataset.state = 'error';
+      return;
+    }
     await job('data.running.restore', () => api.dataRestore(b.name),
       (r) => t('data.restored', { count: n(r.entries), path: r.previous }));
   }
@@ -121,11 +139,14 @@ export function createDataSection({ keep, dataDir, flushDiary = async () => true
       li.dataset.entries = b.entries ?? '';
       const day = document.createElement('span');
       day.className = 'backup-day';
+      li.dataset.kind = b.kind;
       day.textContent = formatNight(b.day, currentLanguage());
       const meta = document.createElement('span');
       meta.className = 'backup-meta';
-      meta.textContent = b.entries == null ? t('data.backupUnreadable')
-        : t('data.backupItem', { count: n(b.entries), size: size(b.bytes) });
+      meta.textContent = [
+        b.kind === 'beforeRestore' ? t('data.beforeRestore', { time: formatTime(b.takenAt, currentLanguage()) }) : '',
+        b.entries == null ? t('data.backupUnreadable') : t('data.backupItem', { count: n(b.entries), size: size(b.bytes) }),
+      ].filter(Boolean).join(' · ');
       const again = document.createElement('button');
       again.type = 'button';
       again.className = 'link';

@@ -20,7 +20,7 @@ export function createSettings(initial, info, presets, { flushDiary } = {}) {
     timeoutSecs: q('settings-timeout'), maxAnswerKb: q('settings-max-answer'), shortcut: q('settings-shortcut'),
     authHeader: q('settings-auth-header'), allowInsecureHttp: q('settings-allow-insecure'),
     reminderEnabled: q('settings-reminder'), reminderTime: q('settings-reminder-time'),
-    autoBackup: q('data-auto-backup'),
+    autoBackup: q('data-auto-backup'), backupDaily: q('data-backup-daily'), backupWeekly: q('data-backup-weekly'),
   };
   const keyInput = q('settings-api-key');
   const keyStatus = q('settings-key-status');
@@ -202,12 +202,20 @@ export function createSettings(initial, info, presets, { flushDiary } = {}) {
       .catch((e) => toastError(tError(e)));
   };
   f.reminderEnabled.addEventListener('change', saveReminder);
-  // Automatic backups apply at once too.
+  // Automatic backups and how many are kept apply at once too.
   f.autoBackup.addEventListener('change', () => {
     saveSettings({ autoBackup: f.autoBackup.checked })
       .then(() => toast(t(current.autoBackup ? 'data.autoBackupOn' : 'data.autoBackupOff')))
       .catch((e) => { f.autoBackup.checked = current.autoBackup; toastError(tError(e)); });
   });
+  const saveKeep = () => {
+    saveSettings({ backupDaily: value(f.backupDaily), backupWeekly: value(f.backupWeekly) })
+      .then(() => data.setKeep({ daily: current.backupDaily, weekly: current.backupWeekly }))
+      .catch((e) => toastError(tError(e)))
+      .finally(() => { f.backupDaily.value = current.backupDaily; f.backupWeekly.value = current.backupWeekly; });
+  };
+  f.backupDaily.addEventListener('change', saveKeep);
+  f.backupWeekly.addEventListener('change', saveKeep);
   f.reminderTime.addEventListener('change', saveReminder);
   q('settings-reminder-test').addEventListener('click', () => api.reminderPreview().catch((e) => toastError(tError(e))));
   f.language.addEventListener('change', () => { setLanguage(f.language.value); saveSettings({ language: f.language.value }).catch((e) => toastError(tError(e))); });

@@ -159,7 +159,13 @@ export function createEditor({ list, onEntry = () => {}, onSymbolFilter = () => 
      */
     async reload() {
       if (id === null || autosaver.dirty) return;
-      try { fill(await api.diaryGet(id)); } catch { fill(null); }
+      const asked = id;
+      let entry = null;
+      try { entry = await api.diaryGet(asked); } catch { /* gone: a new entry below */ }
+      // Typing (or another entry opened) while the diary answered wins over the reload.
+      if (id !== asked || autosaver.dirty) return;
+      if (entry && entry.title === title.value && entry.body === body.value) return;
+      fill(entry);
     },
     /** Saves what is typed and answers `{ id }`, or null for an empty entry; throws if saving fails. */
     async ensureSaved() {
