@@ -28,7 +28,7 @@ pub fn any_json(bytes: &[u8]) -> Result<Incoming> {
     if doc.get("metadata").is_some() || first.is_some_and(|e| e.get("creationDate").is_some()) {
         return day_one(entries);
     }
-    if first.is_none_or(|e| e.get("body").is_some() && e.get("date").is_some()) {
+    if first.map_or(true, |e| e.get("body").is_some() && e.get("date").is_some()) {
         return jrnl(entries);
     }
     Err(Error::ImportRefused(UnknownJournal))

@@ -110,7 +110,7 @@ impl Progress {
         self.check()?;
         if let Some(tell) = &self.tell {
             let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
-            let due = last.is_none_or(|t| t.elapsed() >= Duration::from_millis(100));
+            let due = last.map_or(true, |t| t.elapsed() >= Duration::from_millis(100));
             if due || done >= total {
                 *last = Some(Instant::now());
                 tell(done, total);

@@ -103,7 +103,7 @@ impl DataJobs {
         path: PathBuf,
         progress: Progress,
     ) -> Result<Exported> {
-        db.call(|c| super::json::assign_missing_ids(c)).await?;
+        db.call(super::json::assign_missing_ids).await?;
         let db = db.clone();
         self.run(progress, move |p| {
             let mut c = db.snapshot()?;
@@ -122,7 +122,7 @@ impl DataJobs {
         dir: PathBuf,
         progress: Progress,
     ) -> Result<Exported> {
-        db.call(|c| super::json::assign_missing_ids(c)).await?;
+        db.call(super::json::assign_missing_ids).await?;
         let db = db.clone();
         self.run(progress, move |p| {
             let mut c = db.snapshot()?;
