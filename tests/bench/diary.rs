@@ -170,6 +170,14 @@ fn main() {
             .join("diary.sqlite3")
     });
     std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    // `BENCH_ONLY=import|markdown|backup`: that part alone, on the diary a full run left (for
+    // working on one figure; `make bench` always runs everything).
+    if let Ok(part) = std::env::var("BENCH_ONLY") {
+        let diary = Database::open(&db).unwrap().db;
+        let figures = data_figures(&diary, &db, Some(&part));
+        eprintln!("{}", serde_json::to_string_pretty(&figures).unwrap());
+        return;
+    }
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
@@ -341,60 +349,97 @@ fn main() {
         };
         insights(c, &all, "2025-12-31").unwrap().total as usize
     });
-    // The whole diary out as Haemong JSON, then into an empty diary file (issue 13).
-    let t = Instant::now();
-    let mut exported = Vec::new();
-    let n = diary
-        .call_blocking(|c| haemong_lib::data::export_json(c, &mut exported, 0))
-        .unwrap();
-    let export_s = t.elapsed().as_secs_f64();
+    let data = data_figures(&diary, &db, None);
+
+    let json = serde_json::json!({
+        "export": data["export"],
+        "import": data["import"],
+        "markdown": data["markdown"],
+        "backup": data["backup"],
+        "entries": ENTRIES,
+        "avg_body_chars": total_chars / ENTRIES,
+        "db_mb": size_mb,
+        "build_s": build_s,
+        "db_path": db.display().to_string(),
+        "cases": results,
+    });
+    std::fs::write(&out, serde_json::to_vec_pretty(&json).unwrap()).unwrap();
+}
+
+/// Export, import, Markdown and backup figures (issue 13); `only` runs one of them.
+fn data_figures(diary: &Database, db: &std::path::Path, only: Option<&str>) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    let wanted = |part: &str| only.map_or(true, |o| o == part);
     let into = db.with_file_name("imported.sqlite3");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", into.display()));
-    }
-    let fresh = Database::open(&into).unwrap().db;
-    let t = Instant::now();
-    let report = fresh
-        .call_blocking(|c| haemong_lib::data::import_json(c, &exported, false))
-        .unwrap();
-    let import_s = t.elapsed().as_secs_f64();
-    assert_eq!(report.added, ENTRIES, "every entry came in");
-    eprintln!(
-        "export {n} entries: {export_s:.2} s ({:.0} MB); import into an empty diary: {import_s:.2} s",
-        exported.len() as f64 / 1e6
-    );
-    drop(fresh);
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", into.display()));
-    }
-    let export_mb = exported.len() as f64 / 1e6;
-    drop(exported);
-
-    // A Markdown folder of every dream, and reading it back into an empty diary.
-    let notes = db.with_file_name("notes");
-    let _ = std::fs::remove_dir_all(&notes);
+    let fresh_into = || {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", into.display()));
+        }
+        Database::open(&into).unwrap().db
+    };
     let none = haemong_lib::data::Progress::none();
-    let t = Instant::now();
-    diary
-        .call_blocking(|c| haemong_lib::data::markdown::export_markdown(c, &notes, &none))
-        .unwrap();
-    let md_export_s = t.elapsed().as_secs_f64();
-    let fresh = Database::open(&into).unwrap().db;
-    let t = Instant::now();
-    let md = fresh
-        .call_blocking(|c| haemong_lib::data::import_path(c, &notes, false, &none))
-        .unwrap();
-    let md_import_s = t.elapsed().as_secs_f64();
-    assert_eq!(md.added, ENTRIES, "every note came in");
-    drop(fresh);
+    if wanted("import") {
+        // The whole diary out as Haemong JSON, then into an empty diary file.
+        let t = Instant::now();
+        let mut exported = Vec::new();
+        let n = diary
+            .call_blocking(|c| haemong_lib::data::export_json(c, &mut exported, 0))
+            .unwrap();
+        let export_s = t.elapsed().as_secs_f64();
+        let fresh = fresh_into();
+        let t = Instant::now();
+        let report = fresh
+            .call_blocking(|c| haemong_lib::data::import_json(c, &exported, false))
+            .unwrap();
+        let import_s = t.elapsed().as_secs_f64();
+        assert_eq!(report.added, n, "every entry came in");
+        let mb = exported.len() as f64 / 1e6;
+        eprintln!("export {n} entries: {export_s:.2} s ({mb:.0} MB); import into an empty diary: {import_s:.2} s");
+        drop(fresh);
+        out.insert(
+            "export".into(),
+            serde_json::json!({ "entries": n, "seconds": export_s, "mb": mb, "target_s": 5.0 }),
+        );
+        out.insert(
+            "import".into(),
+            serde_json::json!({ "entries": report.added, "seconds": import_s, "target_s": 15.0 }),
+        );
+    }
+    if wanted("markdown") {
+        // A Markdown folder of every dream, and reading it back into an empty diary.
+        let notes = db.with_file_name("notes");
+        let _ = std::fs::remove_dir_all(&notes);
+        let t = Instant::now();
+        diary
+            .call_blocking(|c| haemong_lib::data::markdown::export_markdown(c, &notes, &none))
+            .unwrap();
+        let export_s = t.elapsed().as_secs_f64();
+        let fresh = fresh_into();
+        let t = Instant::now();
+        let md = fresh
+            .call_blocking(|c| haemong_lib::data::import_path(c, &notes, false, &none))
+            .unwrap();
+        let import_s = t.elapsed().as_secs_f64();
+        drop(fresh);
+        let _ = std::fs::remove_dir_all(&notes);
+        eprintln!("markdown: export {export_s:.2} s, import {import_s:.2} s");
+        out.insert(
+            "markdown".into(),
+            serde_json::json!({ "export_s": export_s, "import_s": import_s, "entries": md.added }),
+        );
+    }
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", into.display()));
     }
-    let _ = std::fs::remove_dir_all(&notes);
-    eprintln!("markdown: export {md_export_s:.2} s, import {md_import_s:.2} s");
+    if wanted("backup") {
+        out.insert("backup".into(), backup_figures(diary, db));
+    }
+    serde_json::Value::Object(out)
+}
 
-    // A backup of the whole diary while the app autosaves an entry every 10 ms through its own
-    // writer: the longest save during the backup against the longest before it (same run).
+/// A backup of the whole diary while the app autosaves an entry every 10 ms through its own
+/// writer: the longest save during the backup against the longest before it (same run).
+fn backup_figures(diary: &Database, db: &std::path::Path) -> serde_json::Value {
     let saves = |ms: u64| {
         let (diary, stop) = (
             diary.clone(),
@@ -442,36 +487,26 @@ fn main() {
     let (stop, h) = saves(10);
     std::thread::sleep(std::time::Duration::from_millis(200));
     let t = Instant::now();
-    let written = haemong_lib::data::backup::copy_verified(&db, &backup_to, &none).unwrap();
+    let none = haemong_lib::data::Progress::none();
+    let written = haemong_lib::data::backup::copy_verified(db, &backup_to, &none).unwrap();
     let backup_s = t.elapsed().as_secs_f64();
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
     let (during_max, during_p99, during_n) = stat(&mut h.join().unwrap());
-    assert!(
-        written.entries >= ENTRIES as u64,
-        "the backup holds the diary"
-    );
+    assert!(written.entries > 0, "the backup holds the diary");
     let backup_mb = written.bytes as f64 / 1e6;
+    // The verification alone, again on the copy: how the time splits.
+    let t = Instant::now();
+    haemong_lib::data::backup::verify(&backup_to).unwrap();
+    let verify_s = t.elapsed().as_secs_f64();
     let _ = std::fs::remove_file(&backup_to);
     eprintln!(
         "backup {backup_s:.2} s ({backup_mb:.0} MB, verified); autosave max {during_max:.1} ms during ({during_n} saves), {idle_max:.1} ms before ({idle_n})"
     );
 
-    let json = serde_json::json!({
-        "export": { "entries": n, "seconds": export_s, "mb": export_mb, "target_s": 5.0 },
-        "import": { "entries": report.added, "seconds": import_s, "target_s": 15.0 },
-        "markdown": { "export_s": md_export_s, "import_s": md_import_s, "entries": md.added },
-        "backup": {
-            "seconds": backup_s, "mb": backup_mb, "target_s": 3.0,
-            "autosave_max_ms": during_max, "autosave_p99_ms": during_p99, "autosaves": during_n,
-            "idle_autosave_max_ms": idle_max, "idle_autosave_p99_ms": idle_p99, "idle_autosaves": idle_n,
-            "stall_target_ms": 50.0
-        },
-        "entries": ENTRIES,
-        "avg_body_chars": total_chars / ENTRIES,
-        "db_mb": size_mb,
-        "build_s": build_s,
-        "db_path": db.display().to_string(),
-        "cases": results,
-    });
-    std::fs::write(&out, serde_json::to_vec_pretty(&json).unwrap()).unwrap();
+    serde_json::json!({
+        "seconds": backup_s, "mb": backup_mb, "target_s": 3.0, "verify_s": verify_s,
+        "autosave_max_ms": during_max, "autosave_p99_ms": during_p99, "autosaves": during_n,
+        "idle_autosave_max_ms": idle_max, "idle_autosave_p99_ms": idle_p99, "idle_autosaves": idle_n,
+        "stall_target_ms": 50.0
+    })
 }
