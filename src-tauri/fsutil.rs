@@ -30,6 +30,34 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Replaces `path` with `bytes` through a temporary file and a rename (a reader sees the old note
+/// or the new one, never half of one), without waiting for the disk: for the many small files of
+/// an export, whose folder is synced once at the end (`sync_dir`).
+pub fn write_replacing(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// Flushes a folder's entries (the names in it) to disk; the files' data follows the system's own
+/// write-back, within seconds.
+pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let d = std::fs::File::open(dir)?;
+        d.sync_all()?;
+    }
+    let _ = dir;
+    Ok(())
+}
+
 /// Like `write_atomic`, for content written piece by piece (an export of any size): `fill` writes
 /// into a buffered temporary file, which replaces `path` only if `fill` succeeds; on failure or
 /// cancel it is removed and `path` is untouched.

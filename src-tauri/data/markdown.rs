@@ -73,8 +73,9 @@ pub fn export_markdown(c: &mut Connection, dir: &Path, progress: &Progress) -> R
         progress.step(n as u64, ids.len() as u64)?;
         let e = json_entry(c, *id)?;
         let name = file_name(&e, &mut used);
-        crate::fsutil::write_atomic(&dir.join(name), note(&e).as_bytes())?;
+        crate::fsutil::write_replacing(&dir.join(name), note(&e).as_bytes())?;
     }
+    crate::fsutil::sync_dir(dir)?;
     progress.step(ids.len() as u64, ids.len() as u64)?;
     Ok(ids.len())
 }

@@ -189,6 +189,22 @@ pub fn merge(
     dry_run: bool,
     progress: &Progress,
 ) -> Result<Report> {
+    // A large import touches the same index pages again and again: with SQLite's default 2 MB
+    // cache they are written out and read back many times over. A bigger cache for the import
+    // only (it is handed back however the import ends).
+    let cache: i64 = c.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    c.pragma_update(None, "cache_size", -131_072)?;
+    let result = merge_in(c, incoming, dry_run, progress);
+    c.pragma_update(None, "cache_size", cache)?;
+    result
+}
+
+fn merge_in(
+    c: &mut Connection,
+    incoming: &Incoming,
+    dry_run: bool,
+    progress: &Progress,
+) -> Result<Report> {
     let tx = c.transaction()?;
     let mut report = Report {
         dry_run,
@@ -198,43 +214,34 @@ pub fn merge(
     };
     let total = incoming.entries.len() as u64;
     let today = crate::diary::today_local();
-    {
-        // The search index and the symbols are built in bulk once the rows are in (`Bulk`).
-        let bulk = Bulk::begin(&tx)?;
-        for (n, e) in incoming.entries.iter().enumerate() {
-            progress.step(n as u64, total)?;
-            if entries::already_there(&tx, &e.id, &e.night, &e.text)? {
-                report.skipped += 1;
-                continue;
-            }
-            let (Some(created), Some(updated)) = (time_ms(&e.created_at), time_ms(&e.updated_at))
-            else {
-                report.refused += 1;
-                continue;
-            };
-            if uuid::Uuid::parse_str(&e.id).is_err() {
-                report.refused += 1;
-                continue;
-            }
-            let input = EntryInput {
-                night: Some(e.night.clone()),
-                title: e.title.clone(),
-                body: e.text.clone(),
-                tags: e.tags.clone(),
-                flags: e.flags,
-                mood: e.mood,
-                sleep: e.sleep,
-            };
-            let Ok(valid) = input.validated(&today) else {
-                report.refused += 1;
-                continue;
-            };
-            let id = bulk.insert(&tx, &valid, &e.id, (created, updated))?;
-            report.added += 1;
-            report.interpretations += readings_into(&tx, id, &e.interpretations)?;
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| -> Result<()> {
+        // The symbols are found on another core while the rows and the index go in (`Bulk`).
+        let texts = incoming
+            .entries
+            .iter()
+            .map(|e| (e.title.as_str(), e.text.as_str()));
+        let finder = s.spawn(|| crate::db::bulk::symbols_of(texts, &stop));
+        let written = write_rows(&tx, incoming, &today, &mut report, progress);
+        let bulk = match written {
+            Ok((bulk, added)) => bulk.index(&tx).map(|()| (bulk, added)),
+            Err(e) => Err(e),
+        };
+        if bulk.is_err() {
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
         }
-        bulk.finish(&tx, progress)?;
-    }
+        let found = finder
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        let (bulk, added) = bulk?;
+        progress.check()?;
+        bulk.finish(
+            &tx,
+            added
+                .iter()
+                .map(|a| (a.id, a.night.as_str(), found[a.at].as_slice())),
+        )
+    })?;
     progress.step(total, total)?;
     if dry_run {
         tx.rollback()?;
@@ -242,6 +249,64 @@ pub fn merge(
         tx.commit()?;
     }
     Ok(report)
+}
+
+/// An entry an import added: its position in `Incoming`, its new id, its night.
+struct Added {
+    at: usize,
+    id: i64,
+    night: String,
+}
+
+/// The new entries' rows, tags, readings and threads (the rest is `Bulk`'s), and what was added.
+fn write_rows(
+    tx: &Connection,
+    incoming: &Incoming,
+    today: &str,
+    report: &mut Report,
+    progress: &Progress,
+) -> Result<(Bulk, Vec<Added>)> {
+    let total = incoming.entries.len() as u64;
+    let bulk = Bulk::begin(tx, incoming.entries.len())?;
+    let mut added = Vec::new();
+    for (n, e) in incoming.entries.iter().enumerate() {
+        progress.step(n as u64, total)?;
+        if entries::already_there(tx, &e.id, &e.night, &e.text)? {
+            report.skipped += 1;
+            continue;
+        }
+        let (Some(created), Some(updated)) = (time_ms(&e.created_at), time_ms(&e.updated_at))
+        else {
+            report.refused += 1;
+            continue;
+        };
+        if uuid::Uuid::parse_str(&e.id).is_err() {
+            report.refused += 1;
+            continue;
+        }
+        let input = EntryInput {
+            night: Some(e.night.clone()),
+            title: e.title.clone(),
+            body: e.text.clone(),
+            tags: e.tags.clone(),
+            flags: e.flags,
+            mood: e.mood,
+            sleep: e.sleep,
+        };
+        let Ok(valid) = input.validated(today) else {
+            report.refused += 1;
+            continue;
+        };
+        let id = bulk.insert(tx, &valid, &e.id, (created, updated))?;
+        report.added += 1;
+        report.interpretations += readings_into(tx, id, &e.interpretations)?;
+        added.push(Added {
+            at: n,
+            id,
+            night: valid.night,
+        });
+    }
+    Ok((bulk, added))
 }
 
 /// An imported entry's readings with their threads; readings with unreadable times are left out.
@@ -353,6 +418,49 @@ mod tests {
             symbols(&to),
             symbols(&from),
             "the same symbols as the diary that wrote them"
+        );
+        let months = |db: &Database, table: &str| {
+            db.call_blocking(|c| {
+                let sql = format!("SELECT * FROM {table} WHERE n > 0 ORDER BY 1, 2");
+                let mut st = c.prepare(&sql)?;
+                let rows = st.query_map([], |r| {
+                    Ok(format!(
+                        "{}/{}/{}",
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?
+                    ))
+                })?;
+                Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            })
+            .unwrap()
+        };
+        for table in ["symbol_months", "tag_months"] {
+            assert!(
+                !months(&from, table).is_empty(),
+                "{table} has counts to compare"
+            );
+            assert_eq!(
+                months(&to, table),
+                months(&from, table),
+                "{table}: the insights count the same"
+            );
+        }
+        let schema = |db: &Database| {
+            db.call_blocking(|c| {
+                Ok(c.query_row(
+                    "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master
+                     WHERE type IN ('index', 'trigger') ORDER BY name)",
+                    [],
+                    |r| r.get::<_, String>(0),
+                )?)
+            })
+            .unwrap()
+        };
+        assert_eq!(
+            schema(&to),
+            schema(&from),
+            "every index and trigger is back"
         );
         // The per-entry index is back for what is written after the import.
         to.call_blocking(|c| {

@@ -1,8 +1,10 @@
-//! Many entries written at once (an import): the rows go in first, then the search index and the
-//! symbols are built for all of them together. Row by row, the trigram index alone costs three
-//! times what one `INSERT … SELECT` over the new rows does, and the symbols can be found on every
-//! core, off the writer's path. Used inside the import's transaction, so a rollback (a dry run, a
-//! cancel, an error) also brings back the trigger it sets aside.
+//! Many entries written at once (an import): the rows go in first, then the search index, the
+//! symbols and the monthly counts are built for all of them together. Row by row, the trigram
+//! index costs three times what one `INSERT … SELECT` over the new rows does, and each symbol or
+//! tag row's trigger updates its month's count once per row; here each month's count is added
+//! once, and the symbols are found on another core while the writer inserts (`symbols_of`). Used inside the import's
+//! transaction, so a rollback (a dry run, a cancel, an error) also brings back the triggers it
+//! sets aside.
 
 use rusqlite::Connection;
 
@@ -12,90 +14,124 @@ use super::entry_tags::write_tags;
 use crate::diary::Valid;
 use crate::error::Result;
 
-/// Entries found per round of the symbol scan: bounds the memory the scan holds.
-const CHUNK: usize = 4096;
+/// The per-row triggers an import replaces with bulk work (their SQL is kept to put them back).
+const TRIGGERS: [&str; 3] = ["entries_ai", "entry_tags_ai", "entry_symbols_ai"];
+/// Indexes rebuilt at the end, rather than kept up row by row, when an import brings at least as
+/// many entries as the diary has (one sort instead of millions of scattered inserts); never the
+/// ones the import itself looks things up by.
+const REBUILT: [&str; 3] = [
+    "entry_symbols_by_night",
+    "entry_symbols_by_symbol",
+    "entry_tags_by_night",
+];
+/// FTS5's buffer of new index entries before it writes a segment (its default is 1 MiB): larger
+/// for the bulk insert means fewer segments to merge.
+const FTS_HASH_BULK: i64 = 64 << 20;
+const FTS_HASH_DEFAULT: i64 = 1 << 20;
 
 pub struct Bulk {
-    /// The search index's insert trigger, as the migrations made it, put back by `finish`.
-    trigger_sql: String,
+    /// The triggers and indexes as the migrations made them, put back by `finish`.
+    schema: Vec<String>,
     /// The first row id this bulk write gives out.
     first_new: i64,
 }
 
 impl Bulk {
-    /// Sets the per-row search-index trigger aside for the rest of the transaction.
-    pub fn begin(tx: &Connection) -> Result<Bulk> {
-        let trigger_sql: String = tx.query_row(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'entries_ai'",
-            [],
-            |r| r.get(0),
-        )?;
+    /// Sets the per-row triggers aside for the rest of the transaction (and the indexes in
+    /// `REBUILT`, when `incoming` entries are at least as many as the diary holds).
+    pub fn begin(tx: &Connection, incoming: usize) -> Result<Bulk> {
+        let existing: i64 = tx.query_row("SELECT count(*) FROM entries", [], |r| r.get(0))?;
+        let mut names: Vec<(&str, &str)> = TRIGGERS.iter().map(|t| ("trigger", *t)).collect();
+        if incoming as i64 >= existing {
+            names.extend(REBUILT.iter().map(|i| ("index", *i)));
+        }
+        let mut schema = Vec::new();
+        for (kind, name) in names {
+            let sql: String = tx.query_row(
+                "SELECT sql FROM sqlite_master WHERE type = ?1 AND name = ?2",
+                [kind, name],
+                |r| r.get(0),
+            )?;
+            tx.execute_batch(&format!("DROP {kind} {name}"))?;
+            schema.push(sql);
+        }
         let first_new: i64 =
             tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM entries", [], |r| {
                 r.get(0)
             })?;
-        tx.execute_batch("DROP TRIGGER entries_ai")?;
-        Ok(Bulk {
-            trigger_sql,
-            first_new,
-        })
+        Ok(Bulk { schema, first_new })
     }
 
-    /// An entry's row and tags; its index entry and symbols come in `finish`.
+    /// An entry's row and tags; its index entry, symbols and counts come in `finish`.
     pub fn insert(&self, tx: &Connection, v: &Valid, uuid: &str, times: (i64, i64)) -> Result<i64> {
         let id = insert_row(tx, v, uuid, times)?;
         write_tags(tx, id, &v.night, &v.tags)?;
         Ok(id)
     }
 
-    /// Indexes the new rows (the same text the trigger indexes: each column followed by two
-    /// spaces, migration 6), finds their symbols, and puts the trigger back.
-    pub fn finish(self, tx: &Connection, progress: &crate::data::Progress) -> Result<()> {
+    /// The search index for every new row (the same text the trigger indexes: each column
+    /// followed by two spaces, migration 6).
+    pub fn index(&self, tx: &Connection) -> Result<()> {
+        let hash = "INSERT INTO entries_fts (entries_fts, rank) VALUES ('hashsize', ?1)";
+        tx.execute(hash, [FTS_HASH_BULK])?;
         tx.execute(
             "INSERT INTO entries_fts (rowid, title, body)
              SELECT id, title || '  ', body || '  ' FROM entries WHERE id >= ?1",
             [self.first_new],
         )?;
-        let mut from = self.first_new;
-        loop {
-            progress.check()?;
-            let rows: Vec<(i64, String, String, String)> = tx
-                .prepare_cached(
-                    "SELECT id, night, title, body FROM entries WHERE id >= ?1 ORDER BY id LIMIT ?2",
-                )?
-                .query_map(rusqlite::params![from, CHUNK as i64], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            let Some(last) = rows.last() else { break };
-            from = last.0 + 1;
-            for ((id, night, ..), found) in rows.iter().zip(find_all(&rows)) {
-                insert_found(tx, *id, night, &found)?;
-            }
+        tx.execute(hash, [FTS_HASH_DEFAULT])?;
+        Ok(())
+    }
+
+    /// The new entries' symbols (`(entry id, night, symbols)`, found by `symbols_of`), the
+    /// months' counts of symbols and tags (a month is the night's first seven characters, as in
+    /// the triggers of migration 4), and the triggers and indexes put back.
+    pub fn finish<'a>(
+        self,
+        tx: &Connection,
+        symbols: impl Iterator<Item = (i64, &'a str, &'a [(&'static str, u32)])>,
+    ) -> Result<()> {
+        for (id, night, found) in symbols {
+            insert_found(tx, id, night, found)?;
         }
-        tx.execute_batch(&self.trigger_sql)?;
+        tx.execute(
+            "INSERT INTO symbol_months (month, symbol, n)
+             SELECT substr(night, 1, 7), symbol, count(*) FROM entry_symbols
+             WHERE entry_id >= ?1 GROUP BY 1, 2
+             ON CONFLICT (month, symbol) DO UPDATE SET n = n + excluded.n",
+            [self.first_new],
+        )?;
+        tx.execute(
+            "INSERT INTO tag_months (month, tag, n)
+             SELECT substr(night, 1, 7), tag, count(*) FROM entry_tags
+             WHERE entry_id >= ?1 GROUP BY 1, 2
+             ON CONFLICT (month, tag) DO UPDATE SET n = n + excluded.n",
+            [self.first_new],
+        )?;
+        for sql in &self.schema {
+            tx.execute_batch(sql)?;
+        }
         Ok(())
     }
 }
 
-/// Each row's symbols, the rows shared among the machine's cores.
-fn find_all(rows: &[(i64, String, String, String)]) -> Vec<Vec<crate::symbols::Found>> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let per = rows.len().div_ceil(cores).max(1);
-    std::thread::scope(|s| {
-        let parts: Vec<_> = rows
-            .chunks(per)
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter()
-                        .map(|(_, _, title, body)| found_in(title, body))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
+/// The dictionary symbols of each `(title, text)`, in order: run on a thread of its own while the
+/// writer inserts the rows and the index. Stops early (returning what it has) once `stop` is set.
+pub fn symbols_of<'a>(
+    texts: impl Iterator<Item = (&'a str, &'a str)>,
+    stop: &std::sync::atomic::AtomicBool,
+) -> Vec<Vec<(&'static str, u32)>> {
+    let mut all = Vec::new();
+    for (title, text) in texts {
+        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            break;
+        }
+        all.push(
+            found_in(title.trim(), text)
+                .iter()
+                .map(|f| (f.id, f.count))
+                .collect(),
+        );
+    }
+    all
 }

@@ -15,7 +15,11 @@ pub(crate) fn write_symbols(
 ) -> rusqlite::Result<()> {
     conn.prepare_cached("DELETE FROM entry_symbols WHERE entry_id = ?1")?
         .execute([id])?;
-    insert_found(conn, id, night, &found_in(title, body))
+    let found: Vec<(&str, u32)> = found_in(title, body)
+        .iter()
+        .map(|f| (f.id, f.count))
+        .collect();
+    insert_found(conn, id, night, &found)
 }
 
 /// The symbols an entry's title and text mention (what `write_symbols` stores).
@@ -23,18 +27,19 @@ pub(crate) fn found_in(title: &str, body: &str) -> Vec<Found> {
     crate::symbols::find(&format!("{title}\n{body}"))
 }
 
-/// Symbols found beforehand (in bulk, off the writer's thread) for an entry that has none yet.
+/// Symbols found beforehand (in bulk, off the writer's thread) for an entry that has none yet:
+/// each symbol's id with how many times it is mentioned.
 pub(crate) fn insert_found(
     conn: &Connection,
     id: i64,
     night: &str,
-    found: &[Found],
+    found: &[(&str, u32)],
 ) -> rusqlite::Result<()> {
     let mut ins = conn.prepare_cached(
         "INSERT INTO entry_symbols (symbol, entry_id, night, mentions) VALUES (?1, ?2, ?3, ?4)",
     )?;
-    for f in found {
-        ins.execute(params![f.id, id, night, f.count])?;
+    for (symbol, count) in found {
+        ins.execute(params![symbol, id, night, count])?;
     }
     Ok(())
 }
