@@ -41,6 +41,7 @@ if (core.export) {
   if (core.backup) {
     const b = core.backup;
     lines.push(`| a verified backup of the diary (${f(b.mb, 0)} MB: online backup API in steps from one snapshot, then \`integrity_check\`) | ${f(b.seconds, 2)} s | ≤ ${b.target_s} s | ${pass(b.seconds <= b.target_s)} |`);
+    if (b.verify_s) lines.push(`| of which the \`integrity_check\` of the copy (on every core) | ${f(b.verify_s, 2)} s | | |`);
     lines.push(`| longest autosave during that backup (${b.autosaves} saves, one every 10 ms; before it: ${f(b.idle_autosave_max_ms, 1)} ms over ${b.idle_autosaves}) | ${f(b.autosave_max_ms, 1)} ms | ≤ ${b.stall_target_ms} ms | ${pass(b.autosave_max_ms <= b.stall_target_ms)} |`);
   }
   if (core.markdown) {
@@ -50,7 +51,11 @@ if (core.export) {
   lines.push('', 'An import merges in one transaction: the rows and tags first, then the trigram search index for all new rows in one '
     + '`INSERT … SELECT` (three times cheaper than row by row through the trigger, which is set aside for the transaction and put back), '
     + 'then the dictionary symbols, found on every core. The backup reads through a connection of its own holding one snapshot, so the app\'s '
-    + 'writer never waits for it (WAL); the autosave figures are the whole save (entry, tags, symbols, index) measured in the same run.', '');
+    + 'writer never waits for it (WAL), and flushes the copy every 16 MiB so an autosave\'s own sync never queues behind the whole diary; '
+    + 'the autosave figures are the whole save (entry, tags, symbols, index) measured in the same run. '
+    + 'The copy itself takes about a second; its verification is the rest: `integrity_check` is run as `quick_check` (pages, free list, b-trees, '
+    + 'the search index\'s own check) plus `integrity_check(TABLE)` per table, shared between the cores, and one piece alone, the two indexes of '
+    + 'the 1.4 million symbol rows checked against them, takes about 3.3 s: checked this way the 3 s target is not reachable on two cores for this diary.', '');
 }
 lines.push('## Window', '');
 lines.push(`Cold start: a new process on a copy of the 100,000-entry diary, from spawn to the UI's \`app_ready\` call (after the list is rendered and two animation frames have passed), under Xvfb. Runs: ${win.start_runs_ms.map((v) => f(v, 0)).join(', ')} ms. `
