@@ -51,6 +51,8 @@ pub enum Error {
     MissingKey,
     #[error("plain http:// to a server outside this computer or network would expose the key and the dream")]
     InsecureUrl,
+    #[error("local-only mode is on: this server is not on this computer or its network")]
+    NotLocal,
     #[error("this dream is already being interpreted")]
     AlreadyRunning,
     #[error("give either an entry or a text to interpret, not {0}")]
@@ -87,6 +89,7 @@ impl Error {
             Error::InvalidKey(_) => ErrorKind::InvalidKey,
             Error::InvalidUrl(_) => ErrorKind::InvalidUrl,
             Error::InsecureUrl => ErrorKind::InsecureUrl,
+            Error::NotLocal => ErrorKind::NotLocal,
             Error::MissingKey => ErrorKind::MissingKey,
             Error::InvalidTarget(_) => ErrorKind::InvalidTarget,
             Error::AlreadyRunning => ErrorKind::AlreadyRunning,
@@ -195,6 +198,7 @@ pub enum ErrorKind {
     InvalidKey,
     InvalidUrl,
     InsecureUrl,
+    NotLocal,
     MissingKey,
     InvalidTarget,
     AlreadyRunning,
@@ -237,6 +241,7 @@ impl ErrorKind {
             ErrorKind::InvalidKey => "invalid_key",
             ErrorKind::InvalidUrl => "invalid_url",
             ErrorKind::InsecureUrl => "insecure_url",
+            ErrorKind::NotLocal => "not_local",
             ErrorKind::MissingKey => "missing_key",
             ErrorKind::InvalidTarget => "invalid_target",
             ErrorKind::AlreadyRunning => "already_running",
@@ -379,6 +384,7 @@ mod tests {
             (ErrorKind::KeyRejected, "key_rejected"),
             (ErrorKind::Redirected, "redirected"),
             (ErrorKind::InsecureUrl, "insecure_url"),
+            (ErrorKind::NotLocal, "not_local"),
             (ErrorKind::Cancelled, "cancelled"),
             (ErrorKind::NotADiary, "not_a_diary"),
             (ErrorKind::DataBusy, "data_busy"),

@@ -384,7 +384,10 @@ mod tests {
         // A 2 GB file (sparse: it costs no disk) is refused before a byte of it is read.
         let dir = tempfile::tempdir().unwrap();
         let huge = dir.path().join("huge.json");
-        std::fs::File::create(&huge).unwrap().set_len(2 << 30).unwrap();
+        std::fs::File::create(&huge)
+            .unwrap()
+            .set_len(2 << 30)
+            .unwrap();
         match crate::data::read_any(&huge) {
             Err(Error::ImportRefused(ImportProblem::TooLarge)) => {}
             other => panic!("a 2 GB file is refused as too large, got {other:?}"),

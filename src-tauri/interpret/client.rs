@@ -19,6 +19,9 @@ pub struct Endpoint {
     pub model: String,
     pub key: Option<String>,
     pub local: bool,
+    /// Local-only mode: connections go only to addresses on this computer or its network,
+    /// whatever a name resolves to, and never through a proxy.
+    pub local_only: bool,
     /// How the key is sent: `Authorization: Bearer` (everyone) or `api-key` (Azure OpenAI).
     pub auth: AuthHeader,
 }
@@ -66,7 +69,7 @@ pub struct CheckOk {
     pub model: String,
 }
 
-pub fn http_client(timeout: Option<Duration>) -> Result<reqwest::Client> {
+pub fn http_client(timeout: Option<Duration>, local_only: bool) -> Result<reqwest::Client> {
     // Never follow a redirect: reqwest would carry a custom `api-key` header to wherever it
     // points. A redirect is reported instead, so the user can enter the final address.
     let mut b = reqwest::Client::builder()
@@ -75,8 +78,33 @@ pub fn http_client(timeout: Option<Duration>) -> Result<reqwest::Client> {
     if let Some(t) = timeout {
         b = b.timeout(t);
     }
+    if local_only {
+        // A proxy from the environment could be anywhere; a name could resolve anywhere.
+        b = b.no_proxy().dns_resolver(std::sync::Arc::new(LocalOnly));
+    }
     b.build()
         .map_err(|e| Error::Internal(format!("http client: {e}")))
+}
+
+/// Resolves names as the system does, keeping only addresses on this computer or its network:
+/// in local-only mode a name that points elsewhere (or is made to, between two look-ups) is never
+/// connected to.
+struct LocalOnly;
+
+impl reqwest::dns::Resolve for LocalOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let found = tokio::net::lookup_host((host.as_str(), 0)).await?;
+            let local: Vec<std::net::SocketAddr> = found
+                .filter(|a| crate::settings::is_local_ip(a.ip()))
+                .collect();
+            if local.is_empty() {
+                return Err("local-only mode: the name resolves to no local address".into());
+            }
+            Ok(Box::new(local.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
 }
 
 /// A one-token, non-streamed completion: proves the address, the key and the model in one request.
@@ -87,7 +115,7 @@ pub async fn check_endpoint(ep: &Endpoint) -> Result<CheckOk> {
             "no model is set".into(),
         ));
     }
-    let req = http_client(Some(CHECK_TIMEOUT))?
+    let req = http_client(Some(CHECK_TIMEOUT), ep.local_only)?
         .post(ep.url("chat/completions"))
         .json(&serde_json::json!({
             "model": ep.model,
@@ -114,7 +142,7 @@ pub async fn check_endpoint(ep: &Endpoint) -> Result<CheckOk> {
 /// The model names the endpoint offers (`GET {base}/models`), sorted, at most `MAX_MODELS`; for the
 /// settings view's suggestions. A free-text model still works when this fails.
 pub async fn list_models(ep: &Endpoint) -> Result<Vec<String>> {
-    let req = http_client(Some(MODELS_TIMEOUT))?.get(ep.url("models"));
+    let req = http_client(Some(MODELS_TIMEOUT), ep.local_only)?.get(ep.url("models"));
     let json = send_for_json(ep, req).await?;
     // OpenAI, OpenRouter, LM Studio and Ollama's /v1 all answer `{ "data": [{ "id": … }] }`.
     let mut models: Vec<String> = json["data"]
@@ -253,6 +281,7 @@ mod tests {
             model: "m".into(),
             key: Some("sk-secret".into()),
             local: false,
+            local_only: false,
             auth: AuthHeader::ApiKey,
         };
         assert!(!format!("{ep:?}").contains("sk-secret"));
@@ -266,6 +295,7 @@ mod tests {
             model: "d".into(),
             key: None,
             local: false,
+            local_only: false,
             auth: AuthHeader::ApiKey,
         };
         assert_eq!(

@@ -39,6 +39,11 @@ pub async fn endpoint_for(
     secrets: &Secrets,
 ) -> Result<Endpoint> {
     let base_url = crate::settings::normalize_base_url(base_url)?;
+    if settings.local_only {
+        // Refused before any connection, and before any name is looked up.
+        crate::settings::require_local(&base_url)?;
+        resolves_locally(&base_url).await?;
+    }
     crate::settings::require_secure(&base_url, settings.allow_insecure_http)?;
     let auth = match provider {
         Provider::Custom => settings.auth_header,
@@ -61,6 +66,29 @@ pub async fn endpoint_for(
         model: model.to_string(),
         key,
         local: provider.preset().local,
+        local_only: settings.local_only,
         auth,
     })
+}
+
+/// A local-looking name that resolves only to public addresses is refused with local-only mode's
+/// own message now, rather than as a failed connection later (`client::LocalOnly` enforces it
+/// again when connecting).
+async fn resolves_locally(base_url: &str) -> Result<()> {
+    let Ok(url) = url::Url::parse(base_url) else {
+        return Err(Error::NotLocal);
+    };
+    let (Some(url::Host::Domain(name)), Some(port)) = (url.host(), url.port_or_known_default())
+    else {
+        return Ok(()); // an IP address, already checked
+    };
+    // A name that does not resolve at all is the server being off: told as such when connecting.
+    let Ok(found) = tokio::net::lookup_host((name, port)).await else {
+        return Ok(());
+    };
+    let ips: Vec<std::net::IpAddr> = found.map(|a| a.ip()).collect();
+    match ips.iter().any(|ip| crate::settings::is_local_ip(*ip)) {
+        true => Ok(()),
+        false => Err(Error::NotLocal),
+    }
 }

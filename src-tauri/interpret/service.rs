@@ -105,6 +105,8 @@ struct Run {
 pub struct Interpreter {
     db: Database,
     client: reqwest::Client,
+    /// The same, for local-only mode (`client::http_client`'s `local_only`).
+    local_client: reqwest::Client,
     running: Arc<Mutex<HashMap<u64, Run>>>,
     /// Woken each time a run has saved its row and left `running` (for `shutdown`).
     finished: Arc<tokio::sync::Notify>,
@@ -118,7 +120,8 @@ impl Interpreter {
         // No total time-out: a healthy stream may take minutes. The runner times each wait instead.
         Ok(Interpreter {
             db,
-            client: super::client::http_client(None)?,
+            client: super::client::http_client(None, false)?,
+            local_client: super::client::http_client(None, true)?,
             running: Arc::default(),
             finished: Arc::default(),
             closing: Default::default(),
@@ -308,8 +311,12 @@ impl Interpreter {
                 },
             );
         }
+        let client = match endpoint.local_only {
+            true => &self.local_client,
+            false => &self.client,
+        };
         let (client, db, running, finished) = (
-            self.client.clone(),
+            client.clone(),
             self.db.clone(),
             self.running.clone(),
             self.finished.clone(),

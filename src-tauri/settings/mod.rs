@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 pub use provider::{
-    is_local_address, normalize_base_url, require_secure, AnswerLanguage, AuthHeader, Provider,
-    Style,
+    is_local_address, is_local_ip, normalize_base_url, require_local, require_secure,
+    AnswerLanguage, AuthHeader, Provider, Style,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -79,6 +79,8 @@ pub struct Settings {
     pub thread_budget_chars: u32,
     /// A verified copy of the diary each day it changed, into `backups/` beside it.
     pub auto_backup: bool,
+    /// Local-only mode: interpretations only from servers on this computer or its network.
+    pub local_only: bool,
     /// Daily backups kept (the newest days), and weekly ones kept beyond them.
     pub backup_daily: u32,
     pub backup_weekly: u32,
@@ -106,6 +108,7 @@ impl Default for Settings {
             reminder_enabled: false,
             reminder_time: DEFAULT_REMINDER_TIME.to_string(),
             auto_backup: true,
+            local_only: false,
             backup_daily: 7,
             backup_weekly: 8,
         }
@@ -337,6 +340,7 @@ mod tests {
             reminder_enabled: true,
             reminder_time: "06:45".into(),
             auto_backup: false,
+            local_only: true,
             backup_daily: 3,
             backup_weekly: 0,
         };

@@ -200,8 +200,8 @@ pub fn is_local_address(base_url: &str) -> bool {
         return false;
     };
     match url.host() {
-        Some(url::Host::Ipv4(ip)) => local_ip(IpAddr::V4(ip)),
-        Some(url::Host::Ipv6(ip)) => local_ip(IpAddr::V6(ip)),
+        Some(url::Host::Ipv4(ip)) => is_local_ip(IpAddr::V4(ip)),
+        Some(url::Host::Ipv6(ip)) => is_local_ip(IpAddr::V6(ip)),
         Some(url::Host::Domain(name)) => {
             let name = name.trim_end_matches('.').to_ascii_lowercase();
             !name.contains('.')
@@ -213,7 +213,8 @@ pub fn is_local_address(base_url: &str) -> bool {
     }
 }
 
-fn local_ip(ip: std::net::IpAddr) -> bool {
+/// Loopback, private (RFC 1918, IPv6 unique-local), link-local or unspecified.
+pub fn is_local_ip(ip: std::net::IpAddr) -> bool {
     match ip {
         // 0.0.0.0 is what Ollama and LM Studio listen on, and what people copy from their logs.
         std::net::IpAddr::V4(v4) => {
@@ -221,7 +222,7 @@ fn local_ip(ip: std::net::IpAddr) -> bool {
         }
         std::net::IpAddr::V6(v6) => {
             if let Some(v4) = v6.to_ipv4_mapped() {
-                return local_ip(std::net::IpAddr::V4(v4));
+                return is_local_ip(std::net::IpAddr::V4(v4));
             }
             let seg = v6.segments()[0];
             v6.is_loopback()
@@ -229,6 +230,17 @@ fn local_ip(ip: std::net::IpAddr) -> bool {
                 || (seg & 0xfe00) == 0xfc00
                 || (seg & 0xffc0) == 0xfe80
         }
+    }
+}
+
+/// Local-only mode's first gate, before anything is looked up: an address that is a local IP, or
+/// a name that is local by its form (`localhost`, one label, `.local`, `.lan`, `.home.arpa`,
+/// `.internal`). A public-looking name is refused without asking any DNS server about it; a
+/// local-looking one must then resolve to local addresses (`interpret::client::LocalOnly`).
+pub fn require_local(base_url: &str) -> Result<()> {
+    match is_local_address(base_url) {
+        true => Ok(()),
+        false => Err(Error::NotLocal),
     }
 }
 
@@ -245,6 +257,37 @@ pub fn require_secure(base_url: &str, allow_insecure: bool) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_only_takes_local_addresses_and_names_and_nothing_else() {
+        for local in [
+            "http://localhost:11434/v1",
+            "http://127.0.0.1:1234/v1",
+            "http://192.168.0.20:11434/v1",
+            "http://10.1.2.3/v1",
+            "http://172.16.5.4/v1",
+            "http://[::1]:8080/v1",
+            "http://[fd00::5]/v1",
+            "http://nas.local:11434/v1",
+            "http://homeserver/v1",
+            "http://box.home.arpa/v1",
+        ] {
+            assert!(require_local(local).is_ok(), "{local} is local");
+        }
+        for public in [
+            "https://api.openai.com/v1",
+            "http://8.8.8.8/v1",
+            "http://[2001:db8::1]/v1",
+            "https://localhost.example.com/v1",
+            "http://172.32.0.1/v1",
+            "not a url",
+        ] {
+            assert!(
+                matches!(require_local(public), Err(Error::NotLocal)),
+                "{public} is refused"
+            );
+        }
+    }
 
     #[test]
     fn base_urls_are_normalised() {

@@ -25,6 +25,7 @@ fn endpoint(base_url: &str, key: Option<&str>) -> Endpoint {
         model: "gpt-test".into(),
         key: key.map(str::to_string),
         local: false,
+        local_only: false,
         auth: Default::default(),
     }
 }

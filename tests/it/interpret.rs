@@ -1216,3 +1216,74 @@ fn deltas_ring_with_one_payload_per_run_and_the_pieces_are_taken_in_order() {
         "nothing is left in the queue"
     );
 }
+
+#[test]
+fn local_only_refuses_a_public_server_before_anything_is_sent_and_still_talks_to_a_local_one() {
+    let r = rig(
+        vec![Reply::stream(by_event(&sse(
+            &["로컬에서 ", "풀었어요."],
+            Some("stop"),
+            true,
+        )))],
+        0,
+    );
+    let settings = |base_url: &str| json!({ "settings": { "provider": "custom", "baseUrl": base_url, "model": "m", "localOnly": true }});
+    r.app.ok("settings_set", settings(&r.server.base_url));
+    let (text, end, _) = r.run(json!({ "content": "꿈" }));
+    assert_eq!(
+        (text.as_str(), end.as_str()),
+        ("로컬에서 풀었어요.", "interpret:done"),
+        "a server on this computer answers"
+    );
+
+    // Public addresses and names, TEST-NET ones among them (they would time out, not fail fast,
+    // if anything tried to reach them).
+    for public in [
+        "https://api.openai.com/v1",
+        "https://203.0.113.7:11434/v1",
+        "https://[2001:db8::1]:8080/v1",
+        "https://ollama.example.com/v1",
+    ] {
+        r.app.ok("settings_set", settings(public));
+        let started = Instant::now();
+        for call in ["interpret_start", "settings_test"] {
+            let args = match call {
+                "interpret_start" => json!({ "request": { "content": "꿈" } }),
+                _ => json!({}),
+            };
+            let err = r.app.invoke(call, args).unwrap_err();
+            assert_eq!(err["kind"], "not_local", "{call} to {public}: {err}");
+        }
+        let err = r
+            .app
+            .invoke(
+                "settings_models",
+                json!({ "provider": "custom", "baseUrl": public }),
+            )
+            .unwrap_err();
+        assert_eq!(err["kind"], "not_local", "the model list of {public}");
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "refused at once, nothing was tried"
+        );
+    }
+    assert_eq!(
+        r.server.requests().len(),
+        1,
+        "only the local interpretation reached a server"
+    );
+
+    // Off again, a public server may be asked (the key check comes first, with no request).
+    r.app.ok(
+        "settings_set",
+        json!({ "settings": { "provider": "openai", "baseUrl": "https://api.openai.com/v1", "model": "m", "localOnly": false }}),
+    );
+    let err = r
+        .app
+        .invoke("interpret_start", json!({ "request": { "content": "꿈" } }))
+        .unwrap_err();
+    assert_eq!(
+        err["kind"], "missing_key",
+        "without local only the address itself is not refused"
+    );
+}

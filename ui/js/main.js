@@ -100,6 +100,9 @@ async function boot() {
     },
   };
   setupResizer(ui);
+  const localBadge = document.querySelector('[data-testid="interpret-local-badge"]');
+  localBadge.hidden = !settings.localOnly;
+  document.addEventListener('haemong:settings', (e) => { localBadge.hidden = !e.detail.localOnly; });
   panel = createInterpretPanel({
     interpreter: await interpreterP, ensureSaved: () => editor.ensureSaved(), openSettings: () => show('settings'), defaultStyle: settings.style,
   });

@@ -26,6 +26,10 @@ async function boot() {
   applyTheme(settings.theme);
   setLanguage(settings.language);
   document.title = t('quick.heading');
+  // Local-only mode's badge; the setting may change in the diary window while this one hides.
+  const localBadge = q('quick-local-badge');
+  localBadge.hidden = !settings.localOnly;
+  window.addEventListener('focus', () => api.settingsGet().then((now) => { localBadge.hidden = !now.localOnly; }).catch(() => {}));
 
   const view = createStreamView(els, { openSettings: () => api.trayOpenMain('settings'), settingsTestId: 'quick-open-settings' });
   let run = null;

@@ -20,7 +20,7 @@ export function createSettings(initial, info, presets, { flushDiary } = {}) {
     timeoutSecs: q('settings-timeout'), maxAnswerKb: q('settings-max-answer'), shortcut: q('settings-shortcut'),
     authHeader: q('settings-auth-header'), allowInsecureHttp: q('settings-allow-insecure'),
     reminderEnabled: q('settings-reminder'), reminderTime: q('settings-reminder-time'),
-    autoBackup: q('data-auto-backup'), backupDaily: q('data-backup-daily'), backupWeekly: q('data-backup-weekly'),
+    localOnly: q('privacy-local-only'), autoBackup: q('data-auto-backup'), backupDaily: q('data-backup-daily'), backupWeekly: q('data-backup-weekly'),
   };
   const keyInput = q('settings-api-key');
   const keyStatus = q('settings-key-status');
@@ -157,6 +157,8 @@ export function createSettings(initial, info, presets, { flushDiary } = {}) {
     const run = saving.then(async () => {
       current = await api.settingsSet({ ...current, ...values });
       if (refill) fill(current);
+      // Other parts of this window that show a setting (the local-only badge) follow it.
+      document.dispatchEvent(new CustomEvent('haemong:settings', { detail: current }));
     });
     saving = run.catch(() => {});
     return run;
@@ -202,6 +204,12 @@ export function createSettings(initial, info, presets, { flushDiary } = {}) {
       .catch((e) => toastError(tError(e)));
   };
   f.reminderEnabled.addEventListener('change', saveReminder);
+  // Local-only mode applies at once: it decides where the next dream may go.
+  f.localOnly.addEventListener('change', () => {
+    saveSettings({ localOnly: f.localOnly.checked })
+      .then(() => toast(t(current.localOnly ? 'privacy.localOnlyOn' : 'privacy.localOnlyOff')))
+      .catch((e) => { f.localOnly.checked = current.localOnly; toastError(tError(e)); });
+  });
   // Automatic backups and how many are kept apply at once too.
   f.autoBackup.addEventListener('change', () => {
     saveSettings({ autoBackup: f.autoBackup.checked })

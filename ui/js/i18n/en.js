@@ -338,4 +338,12 @@ export default {
   "data.keepDaily": "Days kept",
   "data.keepWeekly": "Weeks kept before them",
   "error.busy_interpreting": "A dream is being interpreted. Restore when it has finished, or stop it first.",
+  "privacy.heading": "Privacy",
+  "privacy.localOnly": "Local only: interpret only with a server on this computer or my home network",
+  "privacy.localOnlyNote": "While this is on, Haemong refuses any server that is not on this computer or a private network address (Ollama, LM Studio, a home server), before anything is sent or even looked up. Your dreams then never leave your network.",
+  "privacy.localOnlyOn": "Local only is on: dreams stay on this computer and your network.",
+  "privacy.localOnlyOff": "Local only is off.",
+  "privacy.badge": "Local",
+  "privacy.badgeHint": "Local only: interpretations come only from a server on this computer or your network.",
+  "error.not_local": "Local only is on, and this server is not on this computer or your network. Nothing was sent. Choose a local server (Ollama, LM Studio) or turn local only off in Settings.",
 };

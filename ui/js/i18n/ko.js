@@ -338,4 +338,12 @@ export default {
   "data.keepDaily": "보관할 날 수",
   "data.keepWeekly": "그 이전에 보관할 주 수",
   "error.busy_interpreting": "꿈을 해몽하는 중이에요. 끝난 뒤에, 또는 멈춘 뒤에 복원해 주세요.",
+  "privacy.heading": "개인정보",
+  "privacy.localOnly": "로컬 전용: 이 컴퓨터나 우리 집 네트워크의 서버로만 해몽",
+  "privacy.localOnlyNote": "켜 두면 이 컴퓨터나 사설 네트워크 주소(Ollama, LM Studio, 집 서버)가 아닌 서버는 무엇을 보내기 전에, 주소를 찾아보기도 전에 거부해요. 꿈이 네트워크 밖으로 나가지 않아요.",
+  "privacy.localOnlyOn": "로컬 전용을 켰어요. 꿈은 이 컴퓨터와 집 네트워크 안에만 있어요.",
+  "privacy.localOnlyOff": "로컬 전용을 껐어요.",
+  "privacy.badge": "로컬",
+  "privacy.badgeHint": "로컬 전용: 이 컴퓨터나 집 네트워크의 서버로만 해몽해요.",
+  "error.not_local": "로컬 전용이 켜져 있는데 이 서버는 이 컴퓨터나 집 네트워크에 있지 않아요. 아무것도 보내지 않았어요. 로컬 서버(Ollama, LM Studio)를 고르거나 설정에서 로컬 전용을 꺼 주세요.",
 };
