@@ -112,5 +112,8 @@ if (soakFile) {
 lines.push('## Sizes', '');
 lines.push('| what | size | target | |', '|---|---|---|---|');
 lines.push(`| release binary (\`haemong\`, stripped, UI embedded) | ${f(sizes.binary_bytes / 2 ** 20, 1)} MiB | | |`);
-lines.push(`| \`${sizes.deb_file}\` | ${f(sizes.deb_bytes / 2 ** 20, 1)} MiB | < 8 MB | ${pass(sizes.deb_bytes < 8e6)} |`);
+lines.push(`| \`${sizes.deb_file}\` | ${f(sizes.deb_bytes / 2 ** 20, 1)} MiB (${f(sizes.deb_bytes / 1e6, 2)} MB) | < 8 MB | ${pass(sizes.deb_bytes < 8e6)} |`);
+lines.push('', 'Crates off every measured path (the dialog and file-system plugins, rfd, zip, zopfli, YAML, jiff, clap\'s builder, '
+  + 'D-Bus, the keychain, the plugins\' glue) are built for size (`Cargo.toml`, `[profile.release.package.*]`): with the data '
+  + 'features they had taken the .deb to 8.24 MB. SQLite, the HTTP stack and Tauri\'s core stay at opt-level 3.', '');
 console.log(lines.join('\n'));
