@@ -248,8 +248,21 @@ fn integrity_ok(path: &Path, tables: &[String]) -> Result<bool> {
     })
 }
 
-/// The backups in `dir`, newest first (the copies from before a restore among them).
+/// The backups in `dir`, newest first (the copies from before a restore among them), each with
+/// its entry count.
 pub fn list(dir: &Path) -> Result<Vec<BackupInfo>> {
+    Ok(scan(dir)?
+        .into_iter()
+        .map(|b| BackupInfo {
+            entries: count_entries(&dir.join(&b.name)),
+            ..b
+        })
+        .collect())
+}
+
+/// The backups in `dir`, newest first, from their names and file times alone (`entries` is not
+/// read: pruning and the automatic backup's check need no file opened).
+fn scan(dir: &Path) -> Result<Vec<BackupInfo>> {
     let mut found = Vec::new();
     let items = match std::fs::read_dir(dir) {
         Ok(items) => items,
@@ -268,13 +281,12 @@ pub fn list(dir: &Path) -> Result<Vec<BackupInfo>> {
             .ok()
             .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
             .map_or(0, |d| d.as_millis() as i64);
-        let entries = count_entries(&item.path());
         found.push(BackupInfo {
             name,
             kind,
             day: day.format("%Y-%m-%d").to_string(),
             taken_at,
-            entries,
+            entries: None,
             bytes: meta.len(),
         });
     }
@@ -357,7 +369,7 @@ impl Default for Keep {
 /// Removes the backups `keep` does not keep: whole days beyond it, and on other days than
 /// `today` every copy but the newest; of the copies from before a restore, all but the newest few.
 pub fn prune(dir: &Path, keep: Keep, today: NaiveDate) -> Result<()> {
-    let all = list(dir)?;
+    let all = scan(dir)?;
     let days: Vec<NaiveDate> = all.iter().filter_map(|b| day_of(&b.name)).collect();
     let gone_days = to_remove(&days, keep);
     let mut seen_days = std::collections::HashSet::new();
@@ -380,7 +392,7 @@ pub fn prune(dir: &Path, keep: Keep, today: NaiveDate) -> Result<()> {
 
 /// Of the copies from before a restore, only the newest few stay.
 fn prune_before_restore(dir: &Path) -> Result<()> {
-    let copies = list(dir)?
+    let copies = scan(dir)?
         .into_iter()
         .filter(|b| b.kind == Kind::BeforeRestore);
     for b in copies.skip(KEEP_BEFORE_RESTORE) {
@@ -431,9 +443,10 @@ pub fn due(db: &Database, today: NaiveDate) -> Result<bool> {
         return Ok(false);
     };
     let dir = folder_of(diary);
-    let newest = list(&dir)?
+    // The newest daily backup that can be read (usually the first one opened).
+    let newest = scan(&dir)?
         .into_iter()
-        .find(|b| b.kind == Kind::Daily && b.entries.is_some());
+        .find(|b| b.kind == Kind::Daily && count_entries(&dir.join(&b.name)).is_some());
     let Some(newest) = newest else {
         let has_any = db.call_blocking(|c| {
             Ok(
