@@ -37,6 +37,7 @@ clippy:
 cross-check:
 	$(CARGO) clippy --all-targets --target x86_64-pc-windows-gnu -- -D warnings
 	CC_x86_64_apple_darwin=$(CURDIR)/scripts/zig-cc-macos.sh AR_x86_64_apple_darwin=$(CURDIR)/scripts/zig-ar.sh \
+	  RANLIB_x86_64_apple_darwin=$(CURDIR)/scripts/zig-ranlib.sh \
 	  $(CARGO) clippy --all-targets --target x86_64-apple-darwin -- -D warnings
 
 # deny reads the metadata of every platform's crates (windows-sys, …), which a Linux build never

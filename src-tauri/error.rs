@@ -41,6 +41,8 @@ pub enum Error {
     Migration(#[from] rusqlite_migration::Error),
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
+    #[error("the diary is encrypted and its key is not in this computer's keychain")]
+    DiaryKeyMissing,
     #[error("the keychain is not available: {0}")]
     KeychainUnavailable(String),
     #[error("the API key was refused: {0}")]
@@ -86,6 +88,7 @@ impl Error {
             Error::Database(_) | Error::Migration(_) => ErrorKind::Database,
             Error::Io(_) => ErrorKind::Io,
             Error::KeychainUnavailable(_) => ErrorKind::KeychainUnavailable,
+            Error::DiaryKeyMissing => ErrorKind::DiaryKeyMissing,
             Error::InvalidKey(_) => ErrorKind::InvalidKey,
             Error::InvalidUrl(_) => ErrorKind::InvalidUrl,
             Error::InsecureUrl => ErrorKind::InsecureUrl,
@@ -195,6 +198,7 @@ pub enum ErrorKind {
     Database,
     Io,
     KeychainUnavailable,
+    DiaryKeyMissing,
     InvalidKey,
     InvalidUrl,
     InsecureUrl,
@@ -238,6 +242,7 @@ impl ErrorKind {
             ErrorKind::Database => "database",
             ErrorKind::Io => "io",
             ErrorKind::KeychainUnavailable => "keychain_unavailable",
+            ErrorKind::DiaryKeyMissing => "diary_key_missing",
             ErrorKind::InvalidKey => "invalid_key",
             ErrorKind::InvalidUrl => "invalid_url",
             ErrorKind::InsecureUrl => "insecure_url",

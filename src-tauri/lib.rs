@@ -15,6 +15,7 @@ pub mod settings;
 pub mod state;
 pub mod symbols;
 pub mod tray;
+pub mod vault;
 
 use tauri::{Manager, Runtime};
 

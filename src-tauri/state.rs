@@ -55,25 +55,9 @@ impl AppState {
 
     /// `init` with another key store (tests that must not touch the user's keychain).
     pub fn with_secrets(paths: Paths, secrets: Secrets) -> AppState {
-        let mut notices = Vec::new();
-        let db = match Database::open(&paths.diary_file) {
-            Ok(opened) => {
-                if let Some(p) = opened.moved_aside {
-                    notices.push(Notice::DiaryRecovered {
-                        moved_to: p.display().to_string(),
-                    });
-                }
-                opened.db
-            }
-            Err(e) => {
-                log::error!("diary could not be opened: {e}");
-                notices.push(Notice::DiaryUnavailable {
-                    path: paths.diary_file.display().to_string(),
-                    reason: e.to_string(),
-                });
-                Database::open_in_memory().expect("an in-memory SQLite database always opens")
-            }
-        };
+        let opened = crate::vault::open_diary(&paths.diary_file, &secrets);
+        let mut notices = opened.notices;
+        let db = opened.db;
         let settings = match SettingsStore::load(&paths.settings_file) {
             Ok(loaded) => {
                 if let Some(p) = loaded.moved_aside {

@@ -24,6 +24,21 @@ pub enum Notice {
         path: String,
         reason: String,
     },
+    /// The diary is encrypted and this keychain has no key for it: the file is left untouched
+    /// and this session keeps entries in memory only.
+    DiaryKeyMissing {
+        path: String,
+    },
+    /// No keychain could keep a key, so the diary stays unencrypted for now.
+    DiaryNotEncrypted {
+        reason: String,
+    },
+    /// The plain diary from an earlier version was encrypted at this start.
+    DiaryEncrypted,
+    /// Encrypting the plain diary failed; it is as it was, and is tried again at the next start.
+    EncryptionFailed {
+        reason: String,
+    },
     SettingsRecovered {
         moved_to: String,
     },

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::app::Notice;
 use crate::data::{self, backup};
 use crate::db::{entries, Database};
 use crate::diary::{now_ms, search, EntryInput, EntrySummary};
@@ -148,12 +149,22 @@ pub fn diary_path() -> Result<PathBuf> {
 }
 
 fn open() -> Result<Database> {
-    let opened = Database::open(&diary_path()?)?;
-    if let Some(aside) = opened.moved_aside {
-        eprintln!(
-            "haemong: the diary file could not be read; it was moved to {} and a new one started",
-            aside.display()
-        );
+    let opened =
+        crate::vault::open_strict(&diary_path()?, &crate::secrets::Secrets::os_keychain())?;
+    for notice in &opened.notices {
+        match notice {
+            Notice::DiaryRecovered { moved_to } => eprintln!(
+                "haemong: the diary file could not be read; it was moved to {moved_to} and a new one started"
+            ),
+            Notice::DiaryNotEncrypted { reason } => {
+                eprintln!("haemong: the diary is not encrypted: no keychain can keep its key ({reason})")
+            }
+            Notice::DiaryEncrypted => eprintln!("haemong: the diary is now encrypted"),
+            Notice::EncryptionFailed { reason } => {
+                eprintln!("haemong: the diary could not be encrypted this time ({reason})")
+            }
+            _ => {}
+        }
     }
     Ok(opened.db)
 }
@@ -237,10 +248,16 @@ fn run(command: Command) -> Result<i32> {
             let diary = diary_path()?;
             let p = bar("backing up");
             let w = match dest {
-                Some(dest) => backup::copy_verified(&diary, &free_place(dest)?, &p)?,
+                Some(dest) => backup::copy_verified(&diary, &free_place(dest)?, db.key(), &p)?,
                 None => {
                     let keep = settings()?.backup_keep();
-                    backup::take(&diary, chrono::Local::now().date_naive(), keep, &p)?
+                    backup::take(
+                        &diary,
+                        db.key(),
+                        chrono::Local::now().date_naive(),
+                        keep,
+                        &p,
+                    )?
                 }
             };
             writeln!(out, "{}\t{} dreams\tverified", w.path.display(), w.entries)?;

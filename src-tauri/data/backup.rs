@@ -17,7 +17,8 @@ use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
 use super::Progress;
-use crate::db::Database;
+use crate::db::cipher::{self, FileState};
+use crate::db::{Database, Key};
 use crate::error::{Error, Result};
 
 /// Pages copied per step (4 KiB each: 16 MiB), each flushed to disk before the next.
@@ -78,12 +79,17 @@ pub fn folder_of(diary: &Path) -> PathBuf {
 
 /// A consistent copy of the diary file `source` at `dest` (replaced only once the copy is
 /// complete and verified). Returns its entry count.
-pub fn copy_verified(source: &Path, dest: &Path, progress: &Progress) -> Result<Written> {
+pub fn copy_verified(
+    source: &Path,
+    dest: &Path,
+    key: Option<&Key>,
+    progress: &Progress,
+) -> Result<Written> {
     let dir = dest.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let tmp = dest.with_extension(format!("partial-{}", std::process::id()));
     let _ = std::fs::remove_file(&tmp);
-    let result = copy_to(source, &tmp, progress).and_then(|()| verify(&tmp));
+    let result = copy_to(source, &tmp, key, progress).and_then(|()| verify(&tmp, key));
     match result {
         Ok(entries) => {
             std::fs::rename(&tmp, dest)?;
@@ -104,24 +110,27 @@ pub fn copy_verified(source: &Path, dest: &Path, progress: &Progress) -> Result<
     }
 }
 
-fn copy_to(source: &Path, tmp: &Path, progress: &Progress) -> Result<()> {
-    let src = Connection::open_with_flags(
+fn copy_to(source: &Path, tmp: &Path, key: Option<&Key>, progress: &Progress) -> Result<()> {
+    let src = cipher::open(
         source,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        key,
     )?;
     src.busy_timeout(Duration::from_secs(5))?;
     // One snapshot for the whole copy: without it, a write by the app between two steps would
     // restart the backup from the first page, and a busy diary could never be backed up.
     src.execute_batch("BEGIN; SELECT count(*) FROM sqlite_master;")?;
-    copy_from(&src, tmp, progress)?;
+    copy_from(&src, tmp, key, progress)?;
     src.execute_batch("COMMIT")?;
     Ok(())
 }
 
 /// Copies what `src` sees into the new file `tmp`, as one self-contained file (no -wal beside it
-/// when it is opened later), synced to disk.
-fn copy_from(src: &Connection, tmp: &Path, progress: &Progress) -> Result<()> {
+/// when it is opened later), synced to disk, encrypted with `key` like the diary (the backup API
+/// copies pages between files with the same encryption only).
+fn copy_from(src: &Connection, tmp: &Path, key: Option<&Key>, progress: &Progress) -> Result<()> {
     let mut dst = Connection::open(tmp)?;
+    cipher::key_connection(&dst, key)?;
     // A new file nobody else reads until it is renamed: no journal, no sync per step. It is
     // flushed step by step instead (`flush`), so the disk never has the whole diary to write at
     // once, which an autosave's own sync would wait behind.
@@ -155,8 +164,8 @@ fn copy_from(src: &Connection, tmp: &Path, progress: &Progress) -> Result<()> {
 /// The file is a sound Haemong diary: SQLite's own integrity check passes, it carries Haemong's
 /// schema (a version this build knows, the diary's tables), and its entries can be counted
 /// (returned).
-pub fn verify(path: &Path) -> Result<u64> {
-    let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+pub fn verify(path: &Path, key: Option<&Key>) -> Result<u64> {
+    let c = cipher::open(path, OpenFlags::SQLITE_OPEN_READ_ONLY, key)
         .map_err(|_| Error::NotADiary("it cannot be opened"))?;
     let tables: Vec<String> = c
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -170,7 +179,7 @@ pub fn verify(path: &Path) -> Result<u64> {
     if version < 1 || !(has("entries") && has("entries_fts") && has("interpretations")) {
         return Err(Error::NotADiary("it is not a Haemong diary"));
     }
-    if !integrity_ok(path, &tables)? {
+    if !integrity_ok(path, key, &tables)? {
         return Err(Error::NotADiary("it is damaged"));
     }
     c.query_row("SELECT count(*) FROM entries", [], |r| r.get::<_, i64>(0))
@@ -183,9 +192,9 @@ pub fn verify(path: &Path) -> Result<u64> {
 /// `integrity_check(TABLE)` for each ordinary table (its indexes against its rows), which together
 /// check what the whole pragma checks. One worker per core
 /// takes the next piece, the largest tables first; each reads through memory-mapped I/O.
-fn integrity_ok(path: &Path, tables: &[String]) -> Result<bool> {
+fn integrity_ok(path: &Path, key: Option<&Key>, tables: &[String]) -> Result<bool> {
     let open = || -> Result<Connection> {
-        let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let c = cipher::open(path, OpenFlags::SQLITE_OPEN_READ_ONLY, key)?;
         c.pragma_update(None, "mmap_size", 1_i64 << 30)?;
         Ok(c)
     };
@@ -250,11 +259,11 @@ fn integrity_ok(path: &Path, tables: &[String]) -> Result<bool> {
 
 /// The backups in `dir`, newest first (the copies from before a restore among them), each with
 /// its entry count.
-pub fn list(dir: &Path) -> Result<Vec<BackupInfo>> {
+pub fn list(dir: &Path, key: Option<&Key>) -> Result<Vec<BackupInfo>> {
     Ok(scan(dir)?
         .into_iter()
         .map(|b| BackupInfo {
-            entries: count_entries(&dir.join(&b.name)),
+            entries: count_entries(&dir.join(&b.name), key),
             ..b
         })
         .collect())
@@ -294,8 +303,8 @@ fn scan(dir: &Path) -> Result<Vec<BackupInfo>> {
     Ok(found)
 }
 
-fn count_entries(path: &Path) -> Option<u64> {
-    let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+fn count_entries(path: &Path, key: Option<&Key>) -> Option<u64> {
+    let c = cipher::open(path, OpenFlags::SQLITE_OPEN_READ_ONLY, key).ok()?;
     c.query_row("SELECT count(*) FROM entries", [], |r| r.get::<_, i64>(0))
         .ok()
         .map(|n| n as u64)
@@ -331,7 +340,13 @@ fn day_of(name: &str) -> Option<NaiveDate> {
 /// A backup of `diary` for `today` in its backups folder (`diary-DAY.sqlite3`, or with the time
 /// when the day already has one: an earlier backup is never replaced), then the old ones beyond
 /// what is kept removed.
-pub fn take(diary: &Path, today: NaiveDate, keep: Keep, progress: &Progress) -> Result<Written> {
+pub fn take(
+    diary: &Path,
+    key: Option<&Key>,
+    today: NaiveDate,
+    keep: Keep,
+    progress: &Progress,
+) -> Result<Written> {
     let dir = folder_of(diary);
     let mut dest = dir.join(format!("{PREFIX}{}{SUFFIX}", today.format("%Y-%m-%d")));
     if dest.exists() {
@@ -341,7 +356,7 @@ pub fn take(diary: &Path, today: NaiveDate, keep: Keep, progress: &Progress) -> 
             today.format("%Y-%m-%d")
         ));
     }
-    let written = copy_verified(diary, &dest, progress)?;
+    let written = copy_verified(diary, &dest, key, progress)?;
     // A backup that was written and verified stays a success even if pruning cannot finish (the
     // command line pruning at the same moment, say): the next backup prunes again.
     if let Err(e) = prune(&dir, keep, today) {
@@ -446,7 +461,7 @@ pub fn due(db: &Database, today: NaiveDate) -> Result<bool> {
     // The newest daily backup that can be read (usually the first one opened).
     let newest = scan(&dir)?
         .into_iter()
-        .find(|b| b.kind == Kind::Daily && count_entries(&dir.join(&b.name)).is_some());
+        .find(|b| b.kind == Kind::Daily && count_entries(&dir.join(&b.name), db.key()).is_some());
     let Some(newest) = newest else {
         let has_any = db.call_blocking(|c| {
             Ok(
@@ -461,11 +476,13 @@ pub fn due(db: &Database, today: NaiveDate) -> Result<bool> {
         return Ok(false);
     }
     let now = db.call_blocking(|c| fingerprint(c))?;
-    let then =
-        Connection::open_with_flags(dir.join(&newest.name), OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(Error::from)
-            .and_then(|c| fingerprint(&c))
-            .unwrap_or_default();
+    let then = cipher::open(
+        &dir.join(&newest.name),
+        OpenFlags::SQLITE_OPEN_READ_ONLY,
+        db.key(),
+    )
+    .and_then(|c| fingerprint(&c))
+    .unwrap_or_default();
     Ok(now != then)
 }
 
@@ -475,7 +492,7 @@ pub fn due(db: &Database, today: NaiveDate) -> Result<bool> {
 /// as it is is copied aside (`backups/before-restore-…`) and the staged copy is copied in through
 /// the app's own connection, which every window and reader then sees.
 pub fn restore(db: &Database, from: &Path, progress: &Progress) -> Result<Restored> {
-    verify(from)?;
+    verify(from, db.key())?;
     let diary = db
         .path()
         .ok_or_else(|| Error::Internal("the diary has no file".into()))?
@@ -484,7 +501,7 @@ pub fn restore(db: &Database, from: &Path, progress: &Progress) -> Result<Restor
     std::fs::create_dir_all(&dir)?;
     let staged = dir.join(format!(".restore-{}.sqlite3", std::process::id()));
     let _ = std::fs::remove_file(&staged);
-    let result = stage(from, &staged, progress).and_then(|()| swap_in(db, &dir, &staged));
+    let result = stage(from, &staged, db.key(), progress).and_then(|()| swap_in(db, &dir, &staged));
     let _ = std::fs::remove_file(&staged);
     let restored = result?;
     if let Err(e) = prune_before_restore(&dir) {
@@ -494,12 +511,22 @@ pub fn restore(db: &Database, from: &Path, progress: &Progress) -> Result<Restor
 }
 
 /// The backup copied to `staged` and migrated there.
-fn stage(from: &Path, staged: &Path, progress: &Progress) -> Result<()> {
-    copy_to(from, staged, progress)?;
+/// The backup copied to `staged` (encrypted like the diary: a plain backup from before
+/// encryption is exported into an encrypted file, the backup API copying only between files
+/// encrypted alike) and migrated there.
+fn stage(from: &Path, staged: &Path, key: Option<&Key>, progress: &Progress) -> Result<()> {
+    let plain = cipher::state_of(from)? == FileState::Plain;
+    if let (Some(key), true) = (key, plain) {
+        std::fs::copy(from, staged)?;
+        cipher::encrypt_file(staged, key)?;
+    } else {
+        copy_to(from, staged, key, progress)?;
+    }
     let mut c = Connection::open(staged)?;
+    cipher::key_connection(&c, key)?;
     crate::db::migrations::migrations().to_latest(&mut c)?;
     drop(c);
-    verify(staged)?;
+    verify(staged, key)?;
     progress.check()
 }
 
@@ -520,15 +547,24 @@ fn swap_in(db: &Database, dir: &Path, staged: &Path) -> Result<Restored> {
         }
     }
     let (staged, aside) = (staged.to_path_buf(), previous.clone());
+    let key = db.key().cloned();
     let entries = db.call_blocking(move |c| {
-        let src = Connection::open_with_flags(&staged, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        let page = |c: &Connection| c.query_row("PRAGMA page_size", [], |r| r.get::<_, i64>(0));
+        let src = cipher::open(&staged, OpenFlags::SQLITE_OPEN_READ_ONLY, key.as_ref())?;
+        // SQLCipher answers this pragma as text, SQLite as a number.
+        let page = |c: &Connection| -> Result<String> {
+            let v: rusqlite::types::Value = c.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+            Ok(match v {
+                rusqlite::types::Value::Integer(n) => n.to_string(),
+                rusqlite::types::Value::Text(t) => t,
+                other => format!("{other:?}"),
+            })
+        };
         if page(&src)? != page(c)? {
             return Err(Error::NotADiary("its page size differs from this diary's"));
         }
         let tmp = aside.with_extension("partial");
-        let kept = copy_from(c, &tmp, &Progress::none())
-            .and_then(|()| verify(&tmp))
+        let kept = copy_from(c, &tmp, key.as_ref(), &Progress::none())
+            .and_then(|()| verify(&tmp, key.as_ref()))
             .and_then(|_| Ok(std::fs::rename(&tmp, &aside)?));
         if let Err(e) = kept {
             let _ = std::fs::remove_file(&tmp);
@@ -612,15 +648,17 @@ mod tests {
     fn a_backup_is_a_verified_copy_and_is_taken_only_when_the_diary_changed() {
         let dir = tempfile::tempdir().unwrap();
         let diary = dir.path().join("diary.sqlite3");
-        let db = Database::open(&diary).unwrap().db;
+        let db = Database::open_keyed(&diary, Some(Key::random().unwrap()))
+            .unwrap()
+            .db;
         let today = d("2026-11-30");
         assert!(!due(&db, today).unwrap(), "an empty diary needs no backup");
         add(&db, "돼지꿈 🐷");
         assert!(due(&db, today).unwrap(), "a first backup is due");
-        let w = take(&diary, today, Keep::default(), &Progress::none()).unwrap();
+        let w = take(&diary, db.key(), today, Keep::default(), &Progress::none()).unwrap();
         assert_eq!(w.entries, 1);
         assert_eq!(
-            verify(&w.path).unwrap(),
+            verify(&w.path, db.key()).unwrap(),
             1,
             "the copy passes the integrity check"
         );
@@ -631,7 +669,7 @@ mod tests {
             due(&db, d("2026-12-01")).unwrap(),
             "changed: due the next day"
         );
-        let listed = list(&folder_of(&diary)).unwrap();
+        let listed = list(&folder_of(&diary), db.key()).unwrap();
         assert_eq!(listed.len(), 1);
         assert_eq!(
             (listed[0].day.as_str(), listed[0].entries),
@@ -652,7 +690,9 @@ mod tests {
     fn a_backup_taken_while_entries_are_written_is_consistent() {
         let dir = tempfile::tempdir().unwrap();
         let diary = dir.path().join("diary.sqlite3");
-        let db = Database::open(&diary).unwrap().db;
+        let db = Database::open_keyed(&diary, Some(Key::random().unwrap()))
+            .unwrap()
+            .db;
         db.call_blocking(|c| {
             let tx = c.transaction()?;
             for n in 0..2000 {
@@ -678,9 +718,9 @@ mod tests {
         };
         // A pause after the first step, so the writes land in the middle of the copy.
         let slow = Progress::new(|_, _| std::thread::sleep(Duration::from_millis(200)));
-        let w = copy_verified(&diary, &dir.path().join("copy.sqlite3"), &slow).unwrap();
+        let w = copy_verified(&diary, &dir.path().join("copy.sqlite3"), db.key(), &slow).unwrap();
         writer.join().unwrap();
-        let c = Connection::open(&w.path).unwrap();
+        let c = cipher::open(&w.path, OpenFlags::SQLITE_OPEN_READ_ONLY, db.key()).unwrap();
         let (entries, indexed): (i64, i64) = c
             .query_row(
                 "SELECT (SELECT count(*) FROM entries), (SELECT count(*) FROM entries_fts_docsize)",
@@ -703,9 +743,18 @@ mod tests {
     fn restore_brings_the_backup_back_and_keeps_the_diary_as_it_was_aside() {
         let dir = tempfile::tempdir().unwrap();
         let diary = dir.path().join("diary.sqlite3");
-        let db = Database::open(&diary).unwrap().db;
+        let db = Database::open_keyed(&diary, Some(Key::random().unwrap()))
+            .unwrap()
+            .db;
         add(&db, "kept in the backup");
-        let w = take(&diary, d("2026-11-29"), Keep::default(), &Progress::none()).unwrap();
+        let w = take(
+            &diary,
+            db.key(),
+            d("2026-11-29"),
+            Keep::default(),
+            &Progress::none(),
+        )
+        .unwrap();
         add(&db, "written after the backup");
         let r = restore(&db, &w.path, &Progress::none()).unwrap();
         assert_eq!(r.entries, 1, "the diary is the backup again");
@@ -719,13 +768,14 @@ mod tests {
             .unwrap();
         assert_eq!(bodies, ["kept in the backup"]);
         assert_eq!(
-            verify(&r.previous).unwrap(),
+            verify(&r.previous, db.key()).unwrap(),
             2,
             "the diary before the restore is aside, whole"
         );
         add(&db, "written after the restore");
+        let key = db.key().cloned();
         drop(db);
-        let again = Database::open(&diary).unwrap().db;
+        let again = Database::open_keyed(&diary, key).unwrap().db;
         let n = again
             .call_blocking(|c| Ok(entries::list(c, 10, 0)?.len()))
             .unwrap();
@@ -739,22 +789,45 @@ mod tests {
     fn a_second_backup_the_same_day_is_added_and_older_days_keep_only_their_newest() {
         let dir = tempfile::tempdir().unwrap();
         let diary = dir.path().join("diary.sqlite3");
-        let db = Database::open(&diary).unwrap().db;
+        let db = Database::open_keyed(&diary, Some(Key::random().unwrap()))
+            .unwrap()
+            .db;
         add(&db, "one");
-        let first = take(&diary, d("2026-11-29"), Keep::default(), &Progress::none()).unwrap();
+        let first = take(
+            &diary,
+            db.key(),
+            d("2026-11-29"),
+            Keep::default(),
+            &Progress::none(),
+        )
+        .unwrap();
         add(&db, "two");
-        let second = take(&diary, d("2026-11-29"), Keep::default(), &Progress::none()).unwrap();
+        let second = take(
+            &diary,
+            db.key(),
+            d("2026-11-29"),
+            Keep::default(),
+            &Progress::none(),
+        )
+        .unwrap();
         assert_ne!(
             first.path, second.path,
             "the morning's backup is not replaced"
         );
         assert_eq!(
-            list(&folder_of(&diary)).unwrap().len(),
+            list(&folder_of(&diary), db.key()).unwrap().len(),
             2,
             "both kept on their day"
         );
-        take(&diary, d("2026-11-30"), Keep::default(), &Progress::none()).unwrap();
-        let names: Vec<String> = list(&folder_of(&diary))
+        take(
+            &diary,
+            db.key(),
+            d("2026-11-30"),
+            Keep::default(),
+            &Progress::none(),
+        )
+        .unwrap();
+        let names: Vec<String> = list(&folder_of(&diary), db.key())
             .unwrap()
             .into_iter()
             .map(|b| b.name)
@@ -790,7 +863,9 @@ mod tests {
     fn a_file_that_is_no_diary_is_refused_and_nothing_changes() {
         let dir = tempfile::tempdir().unwrap();
         let diary = dir.path().join("diary.sqlite3");
-        let db = Database::open(&diary).unwrap().db;
+        let db = Database::open_keyed(&diary, Some(Key::random().unwrap()))
+            .unwrap()
+            .db;
         add(&db, "mine");
         let junk = dir.path().join("junk.sqlite3");
         std::fs::write(&junk, b"not sqlite at all").unwrap();
@@ -809,7 +884,7 @@ mod tests {
         db.call_blocking(|c| Ok(c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")?))
             .unwrap();
         std::fs::copy(&diary, &newer).unwrap();
-        Connection::open(&newer)
+        cipher::open(&newer, OpenFlags::default(), db.key())
             .unwrap()
             .pragma_update(None, "user_version", 999)
             .unwrap();

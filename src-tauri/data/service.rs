@@ -145,8 +145,8 @@ impl DataJobs {
 
     /// The backups beside the diary, newest first.
     pub async fn backups(&self, db: &Database) -> Result<Vec<BackupInfo>> {
-        let dir = backups_of(db)?;
-        tokio::task::spawn_blocking(move || backup::list(&dir))
+        let (dir, key) = (backups_of(db)?, db.key().cloned());
+        tokio::task::spawn_blocking(move || backup::list(&dir, key.as_ref()))
             .await
             .map_err(|e| Error::Internal(format!("data task failed: {e}")))?
     }
@@ -158,9 +158,10 @@ impl DataJobs {
         keep: Keep,
         progress: Progress,
     ) -> Result<Written> {
-        let diary = diary_of(db)?;
+        let (diary, key) = (diary_of(db)?, db.key().cloned());
         self.run(progress, move |p| {
-            backup::take(&diary, chrono::Local::now().date_naive(), keep, p)
+            let today = chrono::Local::now().date_naive();
+            backup::take(&diary, key.as_ref(), today, keep, p)
         })
         .await
     }
@@ -174,7 +175,7 @@ impl DataJobs {
                 if !backup::due(&check, today)? {
                     return Ok(None);
                 }
-                backup::take(&diary, today, keep, p).map(Some)
+                backup::take(&diary, check.key(), today, keep, p).map(Some)
             })
             .await;
         match result {
@@ -191,7 +192,9 @@ impl DataJobs {
         progress: Progress,
     ) -> Result<Restored> {
         let dir = backups_of(db)?;
-        let listed = backup::list(&dir)?.into_iter().any(|b| b.name == name);
+        let listed = backup::list(&dir, db.key())?
+            .into_iter()
+            .any(|b| b.name == name);
         if !listed {
             return Err(Error::InvalidInput("no such backup".into()));
         }

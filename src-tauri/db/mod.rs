@@ -4,6 +4,7 @@
 //! No tauri here.
 
 pub mod bulk;
+pub mod cipher;
 pub mod entries;
 pub mod entry_symbols;
 pub mod entry_tags;
@@ -18,6 +19,7 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 pub use bulk::Bulk;
+pub use cipher::Key;
 
 use crate::diary::{Entry, EntryInput};
 use crate::error::{Error, Result};
@@ -29,6 +31,8 @@ pub struct Database {
     conn: Arc<Mutex<Connection>>,
     reader: Arc<Reader>,
     path: Option<PathBuf>,
+    /// The file's key; None for a plain file (no keychain to keep a key in) or in memory.
+    key: Option<Key>,
 }
 
 /// Reads that may be slow (search-as-you-type) have their own read-only connection: a scan for a
@@ -64,13 +68,23 @@ pub struct Opened {
 }
 
 impl Database {
-    /// Opens (or creates) the diary at `path`. A file that is not a usable SQLite database is moved
-    /// aside, never deleted, and a fresh diary is started in its place.
+    /// Opens (or creates) a plain, unencrypted diary at `path`: tests, benchmarks, and users
+    /// without a keychain (see `vault`).
     pub fn open(path: &Path) -> Result<Opened> {
+        Self::open_keyed(path, None)
+    }
+
+    /// Opens (or creates) the diary at `path`, encrypted with `key` when there is one. A file that
+    /// is not a usable diary is moved aside, never deleted, and a fresh diary is started in its
+    /// place; an encrypted file without a key is never touched (`DiaryKeyMissing`).
+    pub fn open_keyed(path: &Path, key: Option<Key>) -> Result<Opened> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        match Self::open_existing(path) {
+        if key.is_none() && cipher::state_of(path)? == cipher::FileState::Encrypted {
+            return Err(Error::DiaryKeyMissing);
+        }
+        match Self::open_existing(path, key.clone()) {
             Ok(db) => Ok(Opened {
                 db,
                 moved_aside: None,
@@ -78,7 +92,7 @@ impl Database {
             Err(e) if is_unusable_file(&e) => {
                 log::warn!("diary file unusable ({}); moving it aside", e.kind());
                 let aside = crate::fsutil::move_aside(path)?;
-                let db = Self::open_existing(path)?;
+                let db = Self::open_existing(path, key)?;
                 Ok(Opened {
                     db,
                     moved_aside: Some(aside),
@@ -88,19 +102,22 @@ impl Database {
         }
     }
 
-    fn open_existing(path: &Path) -> Result<Database> {
+    fn open_existing(path: &Path, key: Option<Key>) -> Result<Database> {
         let mut conn = Connection::open(path)?;
+        cipher::key_connection(&conn, key.as_ref())?;
         configure(&mut conn)?;
         // Opened after the writer has set up WAL and the schema, so it only ever reads.
         let reader = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
+        cipher::key_connection(&reader, key.as_ref())?;
         reader.busy_timeout(std::time::Duration::from_secs(5))?;
         Ok(Database {
             conn: Arc::new(Mutex::new(conn)),
             reader: Arc::new(Reader::new(Arc::new(Mutex::new(reader)), true)?),
             path: Some(path.to_path_buf()),
+            key,
         })
     }
 
@@ -113,11 +130,21 @@ impl Database {
             reader: Arc::new(Reader::new(conn.clone(), false)?),
             conn,
             path: None,
+            key: None,
         })
     }
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// The key of the diary's file, for the backups and copies made of it.
+    pub fn key(&self) -> Option<&Key> {
+        self.key.as_ref()
+    }
+
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
     }
 
     /// Runs `f` with the connection on the blocking pool.
@@ -179,6 +206,7 @@ impl Database {
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
+        cipher::key_connection(&c, self.key.as_ref())?;
         c.busy_timeout(std::time::Duration::from_secs(5))?;
         c.execute_batch("BEGIN; SELECT count(*) FROM sqlite_master;")?;
         Ok(c)

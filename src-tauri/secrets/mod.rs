@@ -192,6 +192,16 @@ impl Secrets {
         })
     }
 
+    /// The diary database's key (hex) under `account`, from the OS keychain only: never from the
+    /// session store, where a key would die with the session and the diary with it.
+    pub fn diary_key(&self, account: &str) -> Result<Option<String>> {
+        self.keychain.get(account)
+    }
+
+    pub fn set_diary_key(&self, account: &str, hex: &str) -> Result<()> {
+        self.keychain.set(account, hex)
+    }
+
     /// The key itself, for the backend's own requests only; no command returns it.
     pub fn key(&self, provider: &str) -> Result<Option<String>> {
         let provider = check_provider(provider)?;

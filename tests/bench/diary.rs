@@ -173,8 +173,11 @@ fn main() {
     // `BENCH_ONLY=import|markdown|backup`: that part alone, on the diary a full run left (for
     // working on one figure; `make bench` always runs everything).
     if let Ok(part) = std::env::var("BENCH_ONLY") {
-        let diary = Database::open(&db).unwrap().db;
-        let figures = data_figures(&diary, &db, Some(&part));
+        let enc_path = db.with_file_name("diary-encrypted.sqlite3");
+        let hex = std::fs::read_to_string(enc_path.with_extension("key")).unwrap();
+        let key = haemong_lib::db::Key::from_hex(&hex);
+        let diary = Database::open_keyed(&enc_path, key).unwrap().db;
+        let figures = data_figures(&diary, &enc_path, Some(&part));
         eprintln!("{}", serde_json::to_string_pretty(&figures).unwrap());
         return;
     }
@@ -210,6 +213,53 @@ fn main() {
     let size_mb = std::fs::metadata(&db).unwrap().len() as f64 / 1e6;
     eprintln!("built {ENTRIES} entries in {build_s:.1} s ({size_mb:.0} MB)");
 
+    let results = query_cases(&diary);
+    // The same queries on an encrypted copy of the same diary, as the app keeps it (SQLCipher):
+    // ratios from this one run.
+    let enc_path = db.with_file_name("diary-encrypted.sqlite3");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", enc_path.display()));
+    }
+    std::fs::copy(&db, &enc_path).unwrap();
+    let key = haemong_lib::db::Key::random().unwrap();
+    let t = Instant::now();
+    haemong_lib::db::cipher::encrypt_file(&enc_path, &key).unwrap();
+    let convert_s = t.elapsed().as_secs_f64();
+    eprintln!("encrypted a copy in {convert_s:.1} s");
+    std::fs::write(enc_path.with_extension("key"), key.to_hex().as_bytes()).unwrap();
+    let encrypted = Database::open_keyed(&enc_path, Some(key)).unwrap().db;
+    let enc_results = query_cases(&encrypted);
+    let ratios: Vec<serde_json::Value> = results
+        .iter()
+        .zip(&enc_results)
+        .map(|(p, e)| {
+            let (pm, em) = (p["median_ms"].as_f64().unwrap(), e["median_ms"].as_f64().unwrap());
+            serde_json::json!({ "case": p["case"], "plain_ms": pm, "encrypted_ms": em, "ratio": em / pm, "hits_equal": p["hits"] == e["hits"] })
+        })
+        .collect();
+    drop(diary);
+    // Export, import and backup on the encrypted diary: what the app ships.
+    let data = data_figures(&encrypted, &enc_path, None);
+
+    let json = serde_json::json!({
+        "export": data["export"],
+        "import": data["import"],
+        "markdown": data["markdown"],
+        "backup": data["backup"],
+        "entries": ENTRIES,
+        "avg_body_chars": total_chars / ENTRIES,
+        "db_mb": size_mb,
+        "build_s": build_s,
+        "db_path": db.display().to_string(),
+        "cases": results,
+        "encrypted": { "convert_s": convert_s, "cases": enc_results, "ratios": ratios, "target_ratio": 1.3 },
+    });
+    std::fs::write(&out, serde_json::to_vec_pretty(&json).unwrap()).unwrap();
+}
+
+/// The list, every search, every filter and the insights, each timed on `diary` (median and p95
+/// of `RUNS` after three warm-up runs).
+fn query_cases(diary: &Database) -> Vec<serde_json::Value> {
     let mut results = Vec::new();
     // (case, query); no query means "list the newest page".
     let cases: [(&str, Option<&str>); 8] = [
@@ -349,21 +399,7 @@ fn main() {
         };
         insights(c, &all, "2025-12-31").unwrap().total as usize
     });
-    let data = data_figures(&diary, &db, None);
-
-    let json = serde_json::json!({
-        "export": data["export"],
-        "import": data["import"],
-        "markdown": data["markdown"],
-        "backup": data["backup"],
-        "entries": ENTRIES,
-        "avg_body_chars": total_chars / ENTRIES,
-        "db_mb": size_mb,
-        "build_s": build_s,
-        "db_path": db.display().to_string(),
-        "cases": results,
-    });
-    std::fs::write(&out, serde_json::to_vec_pretty(&json).unwrap()).unwrap();
+    results
 }
 
 /// Export, import, Markdown and backup figures (issue 13); `only` runs one of them.
@@ -375,7 +411,9 @@ fn data_figures(diary: &Database, db: &std::path::Path, only: Option<&str>) -> s
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", into.display()));
         }
-        Database::open(&into).unwrap().db
+        Database::open_keyed(&into, diary.key().cloned())
+            .unwrap()
+            .db
     };
     let none = haemong_lib::data::Progress::none();
     if wanted("import") {
@@ -488,7 +526,8 @@ fn backup_figures(diary: &Database, db: &std::path::Path) -> serde_json::Value {
     std::thread::sleep(std::time::Duration::from_millis(200));
     let t = Instant::now();
     let none = haemong_lib::data::Progress::none();
-    let written = haemong_lib::data::backup::copy_verified(db, &backup_to, &none).unwrap();
+    let written =
+        haemong_lib::data::backup::copy_verified(db, &backup_to, diary.key(), &none).unwrap();
     let backup_s = t.elapsed().as_secs_f64();
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
     let (during_max, during_p99, during_n) = stat(&mut h.join().unwrap());
@@ -496,7 +535,7 @@ fn backup_figures(diary: &Database, db: &std::path::Path) -> serde_json::Value {
     let backup_mb = written.bytes as f64 / 1e6;
     // The verification alone, again on the copy: how the time splits.
     let t = Instant::now();
-    haemong_lib::data::backup::verify(&backup_to).unwrap();
+    haemong_lib::data::backup::verify(&backup_to, diary.key()).unwrap();
     let verify_s = t.elapsed().as_secs_f64();
     let _ = std::fs::remove_file(&backup_to);
     eprintln!(

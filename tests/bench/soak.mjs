@@ -10,6 +10,7 @@
 // PSS per process kind (main, web, network) from /proc/PID/smaps_rollup, so a regression shows
 // where it happens. Runs under scripts/with-session.sh with HAEMONG_BIN = the release binary.
 import { writeFileSync, readFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { encryptDiaryIn } from './encrypt.mjs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startDriver, openApp, appPid as pidOf } from '../e2e/harness.js';
@@ -166,6 +167,7 @@ async function main() {
     const dir = join(driver2.home, 'data', 'app.haemong.diary');
     mkdirSync(dir, { recursive: true });
     copyFileSync(bigDiary, join(dir, 'diary.sqlite3'));
+    encryptDiaryIn(process.env.HAEMONG_BIN, driver2.home); // as a user's diary is kept
     const s2 = await openApp(driver2);
     const pid2 = appPid(driver2.home);
     const terms = ['돼지', '엘리베이터', 'tig', '꿈', '바다', 'flying', '낙타', '학교', 'water', '시험을'];

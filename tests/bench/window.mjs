@@ -1,11 +1,12 @@
-// `make bench`, window part: cold start of the release app to a painted, interactive window, and
-// idle memory (PSS of the app and its WebKit processes) against an empty Tauri 2 window, all
+// `make bench`, window part: cold start of the release app (its diary encrypted, the key in the
+// session's keychain) to a painted, interactive window, and idle memory (PSS of the app and its WebKit processes) against an empty Tauri 2 window, all
 // measured in one run on this machine. Runs under scripts/with-session.sh (Xvfb + D-Bus).
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, copyFileSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { descendants } from './procs.mjs';
+import { encryptDiaryIn } from './encrypt.mjs';
 
 const [out, dbArg] = process.argv.slice(2);
 const APP = process.env.HAEMONG_BIN;
@@ -16,6 +17,7 @@ const IDLE_MS = 4000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const made = []; // every home, removed at the end (each holds a 400 MB copy)
+const converts = []; // seconds to encrypt each copy (the first start of this version)
 
 function home(withDb) {
   const h = mkdtempSync(join(tmpdir(), 'haemong-bench-'));
@@ -23,7 +25,10 @@ function home(withDb) {
   const data = join(h, 'data', 'app.haemong.diary');
   mkdirSync(data, { recursive: true });
   mkdirSync(join(h, 'config'), { recursive: true });
-  if (withDb && dbArg && existsSync(dbArg)) copyFileSync(dbArg, join(data, 'diary.sqlite3'));
+  if (withDb && dbArg && existsSync(dbArg)) {
+    copyFileSync(dbArg, join(data, 'diary.sqlite3'));
+    converts.push(encryptDiaryIn(APP, h));
+  }
   return h;
 }
 
@@ -124,6 +129,8 @@ async function main() {
     mem_ratio: median(mem.app) / median(mem.empty),
     processes: procs,
     idle_ms: IDLE_MS,
+    encrypted: true,
+    convert_median_s: converts.length ? median(converts) : null,
   };
   console.error(JSON.stringify(result, null, 2));
   writeFileSync(out, JSON.stringify(result, null, 2));

@@ -4,6 +4,7 @@
 mod cli;
 mod crash;
 mod diary_commands;
+mod encryption;
 mod endpoint;
 mod interpret;
 mod keychain;

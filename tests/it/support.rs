@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use haemong_lib::secrets::{Secrets, SessionStore};
+use haemong_lib::secrets::{SecretStore, Secrets, SessionStore};
 use haemong_lib::{AppState, Paths};
 use serde_json::Value;
 use tauri::ipc::{CallbackFn, InvokeBody};
@@ -16,9 +16,44 @@ pub struct TestApp {
     pub dir: tempfile::TempDir,
 }
 
-/// A key store in memory: for tests that are not about the keychain.
+/// A key store in memory: for tests that are not about the keychain. API keys start empty for
+/// each call; diaries' keys (one account per diary file, so tests never share one) live as long as
+/// the test process, as they live in a real keychain, so an app restarted on the same folder
+/// opens its encrypted diary again.
 pub fn no_keychain() -> Secrets {
-    Secrets::new(Arc::new(SessionStore::default()))
+    Secrets::new(Arc::new(TestKeychain::default()))
+}
+
+#[derive(Default)]
+struct TestKeychain {
+    api_keys: SessionStore,
+}
+
+fn diary_keys() -> &'static SessionStore {
+    static KEYS: std::sync::OnceLock<SessionStore> = std::sync::OnceLock::new();
+    KEYS.get_or_init(SessionStore::default)
+}
+
+impl TestKeychain {
+    fn store(&self, account: &str) -> &SessionStore {
+        if account.starts_with("diary-key:") {
+            diary_keys()
+        } else {
+            &self.api_keys
+        }
+    }
+}
+
+impl SecretStore for TestKeychain {
+    fn get(&self, account: &str) -> haemong_lib::error::Result<Option<String>> {
+        self.store(account).get(account)
+    }
+    fn set(&self, account: &str, secret: &str) -> haemong_lib::error::Result<()> {
+        self.store(account).set(account, secret)
+    }
+    fn delete(&self, account: &str) -> haemong_lib::error::Result<()> {
+        self.store(account).delete(account)
+    }
 }
 
 pub fn paths(dir: &std::path::Path) -> Paths {

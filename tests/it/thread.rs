@@ -29,8 +29,10 @@ impl Rig {
     }
 
     fn messages_in_file(&self) -> i64 {
-        let path = self.app.state().paths.diary_file.clone();
-        let c = rusqlite::Connection::open(path).unwrap();
+        let state = self.app.state();
+        let path = state.paths.diary_file.clone();
+        // A connection of its own, keyed like the app's: what is on disk, not what the app holds.
+        let c = haemong_lib::db::cipher::open(&path, Default::default(), state.db.key()).unwrap();
         c.query_row("SELECT count(*) FROM messages", [], |r| r.get(0))
             .unwrap()
     }

@@ -64,13 +64,15 @@ async function boot() {
 
   let editor;
   let panel;
-  const list = createList({ onOpen: (id) => editor.open(id), onQuery: (query) => ui.set({ query }) });
+  // The search words are not kept: they are the dreams' own words, and ui-state.json is not
+  // encrypted like the diary (docs/security.md). One an earlier version kept is dropped.
+  if ('query' in ui.data) { delete ui.data.query; ui.set({}); }
+  const list = createList({ onOpen: (id) => editor.open(id) });
   const filters = createFilters({
     initial: { ...EMPTY, ...(restore.filter ?? {}) },
     onChange(f) { ui.set({ filter: f }); list.setFilter(f); },
   });
-  // The list first: its query runs while the rest of the window is put together.
-  if (restore.query) list.setQuery(restore.query);
+  // The list first: it is fetched while the rest of the window is put together.
   const listed = list.setFilter(filters.get());
   // The dream that was open last time, when it still exists; otherwise a new page to write on.
   const lastP = restore.lastEntry ? api.diaryGet(restore.lastEntry).catch(() => null) : Promise.resolve(null);
@@ -169,7 +171,8 @@ async function boot() {
   if (last) await editor.open(last.id, last);
   if (restore.view && restore.view !== 'diary') show(restore.view);
   for (const n of await noticesP) {
-    toast(t(`notice.${n.kind}`, n), { kind: 'error', ms: 30000 });
+    const good = n.kind === 'diary_encrypted';
+    toast(t(`notice.${n.kind}`, n), { kind: good ? 'info' : 'error', ms: good ? 8000 : 30000 });
   }
   // Two frames: the list is painted and the window takes input.
   performance.mark('haemong:listed');

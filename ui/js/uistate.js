@@ -1,5 +1,5 @@
-// The UI's own state across restarts (the list's filters and search, the insights range, the last
-// open entry, the sidebar width) in tauri-plugin-store's `ui-state.json`. Provider settings are
+// The UI's own state across restarts (the list's filters, the insights range, the last open
+// entry, the sidebar width; never the search words) in tauri-plugin-store's `ui-state.json`. Provider settings are
 // not here: they stay in the typed, atomically written settings file (docs/development.md).
 const FILE = 'ui-state.json';
 const KEY = 'ui';

@@ -1,0 +1,237 @@
+//! The diary encrypted at rest, with the real binary and the real keychain (gnome-keyring in
+//! `make test`): a plain diary from an earlier version converted even when the process is killed
+//! at each step, and an encrypted diary whose key left the keychain never touched.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use haemong_lib::db::cipher::{self, FileState};
+use haemong_lib::db::Database;
+use haemong_lib::secrets::{Keychain, SecretStore, SERVICE};
+
+const CANARY: &str = "CANARY-7f3a-돼지꿈-secret";
+
+fn haemong(home: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_haemong"))
+        .args(args)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("HOME", home)
+        .envs(envs.iter().copied())
+        .output()
+        .expect("the binary runs")
+}
+
+fn diary_of(home: &Path) -> PathBuf {
+    home.join("data")
+        .join("app.haemong.diary")
+        .join("diary.sqlite3")
+}
+
+/// The real keychain, or a skip outside `make test` (as the keychain tests do).
+fn keychain() -> Option<Keychain> {
+    let k = Keychain::new(SERVICE);
+    match k.get("probe") {
+        Ok(_) => Some(k),
+        Err(e) if std::env::var_os("HAEMONG_REQUIRE_KEYCHAIN").is_some() => {
+            panic!("the keychain is required here but unavailable: {e}")
+        }
+        Err(e) => {
+            eprintln!("SKIPPED: no Secret Service in this session ({e})");
+            None
+        }
+    }
+}
+
+/// A plain diary as an earlier version left it.
+fn plain_diary(path: &Path, n: usize) {
+    let db = Database::open(path).unwrap().db;
+    db.call_blocking(|c| {
+        for i in 0..n {
+            haemong_lib::db::entries::create(
+                c,
+                &haemong_lib::diary::EntryInput {
+                    body: format!("{CANARY} night {i} {}", "꿈 ".repeat(300)),
+                    ..Default::default()
+                },
+            )?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    drop(db);
+}
+
+/// Every file under `dir` (recursively) that holds `needle`.
+fn files_holding(dir: &Path, needle: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(items) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for item in items.flatten() {
+            let p = item.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(bytes) = std::fs::read(&p) {
+                if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                    found.push(p);
+                }
+            }
+        }
+    }
+    found
+}
+
+fn listed(out: &Output) -> usize {
+    assert!(
+        out.status.success(),
+        "list succeeds: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice::<serde_json::Value>(&out.stdout)
+        .expect("list --json prints JSON")
+        .as_array()
+        .expect("an array")
+        .len()
+}
+
+#[test]
+fn a_plain_diary_killed_at_each_step_of_its_encryption_is_readable_every_time() {
+    if keychain().is_none() {
+        return;
+    }
+    for step in cipher::STEPS {
+        let home = tempfile::tempdir().unwrap();
+        let diary = diary_of(home.path());
+        plain_diary(&diary, 30);
+        // A plain backup from before, converted too.
+        let backups = diary.with_file_name("backups");
+        std::fs::create_dir_all(&backups).unwrap();
+        haemong_lib::data::backup::copy_verified(
+            &diary,
+            &backups.join("diary-2026-11-28.sqlite3"),
+            None,
+            &haemong_lib::data::Progress::none(),
+        )
+        .unwrap();
+        let killed = haemong(
+            home.path(),
+            &["list", "--json", "--limit", "100"],
+            &[("HAEMONG_TEST_KILL_AT", step)],
+        );
+        assert!(
+            !killed.status.success(),
+            "{step}: the process was killed at the step (stderr: {})",
+            String::from_utf8_lossy(&killed.stderr)
+        );
+        let state = cipher::state_of(&diary).unwrap();
+        assert!(
+            matches!(state, FileState::Plain | FileState::Encrypted),
+            "{step}: a diary is in place after the kill ({state:?})"
+        );
+        // The next start finishes the work.
+        let again = haemong(home.path(), &["list", "--json", "--limit", "100"], &[]);
+        assert_eq!(listed(&again), 30, "{step}: every entry is readable");
+        assert_eq!(
+            cipher::state_of(&diary).unwrap(),
+            FileState::Encrypted,
+            "{step}: and the diary is encrypted now"
+        );
+        assert_eq!(
+            cipher::state_of(&backups.join("diary-2026-11-28.sqlite3")).unwrap(),
+            FileState::Encrypted,
+            "{step}: the old backup too"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(diary.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".plain") || n.ends_with(".encrypting"))
+            .collect();
+        assert!(
+            leftovers.is_empty(),
+            "{step}: nothing left aside: {leftovers:?}"
+        );
+        assert_eq!(
+            files_holding(home.path(), CANARY),
+            Vec::<PathBuf>::new(),
+            "{step}: no file holds the dream's text"
+        );
+    }
+}
+
+#[test]
+fn the_key_gone_from_the_keychain_leaves_the_encrypted_file_untouched() {
+    let Some(keychain) = keychain() else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let added = haemong(home.path(), &["add", "--title", "kept", CANARY], &[]);
+    assert!(
+        added.status.success(),
+        "add: {}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let diary = diary_of(home.path());
+    assert_eq!(cipher::state_of(&diary).unwrap(), FileState::Encrypted);
+    let account = haemong_lib::vault::account_for(&diary);
+    let hex = keychain
+        .get(&account)
+        .unwrap()
+        .expect("the key is in the keychain");
+    let names = |dir: &Path| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let before = (
+        std::fs::read(&diary).unwrap(),
+        names(diary.parent().unwrap()),
+    );
+    keychain.delete(&account).unwrap();
+
+    let refused = haemong(home.path(), &["list"], &[]);
+    assert_eq!(refused.status.code(), Some(1), "the command line fails");
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("encrypted") && err.contains("keychain"),
+        "and says why: {err}"
+    );
+    let readd = haemong(home.path(), &["add", "a new dream"], &[]);
+    assert_eq!(readd.status.code(), Some(1), "nothing is written either");
+    let state = haemong_lib::AppState::init(haemong_lib::Paths::new(
+        diary.parent().unwrap(),
+        &home.path().join("config"),
+    ));
+    let notices = haemong_lib::app::take_notices(&state);
+    assert!(
+        matches!(
+            notices.as_slice(),
+            [haemong_lib::app::Notice::DiaryKeyMissing { .. }]
+        ),
+        "the window explains: {notices:?}"
+    );
+    drop(state);
+    assert_eq!(
+        (
+            std::fs::read(&diary).unwrap(),
+            names(diary.parent().unwrap())
+        ),
+        before,
+        "the file byte for byte, and nothing made beside it"
+    );
+    assert!(
+        keychain.get(&account).unwrap().is_none(),
+        "no new key was made over it"
+    );
+
+    // The key back (the keychain restored): everything is there.
+    keychain.set(&account, &hex).unwrap();
+    let out = haemong(home.path(), &["list", "--json"], &[]);
+    assert_eq!(listed(&out), 1, "the diary opens again");
+    keychain.delete(&account).unwrap();
+}
