@@ -44,6 +44,11 @@ fn main() {
             "data_backup_now",
             "data_restore",
             "data_cancel",
+            "vault_status",
+            "vault_set_passphrase",
+            "vault_remove_passphrase",
+            "vault_lock",
+            "vault_unlock",
         ]),
     ))
     .expect("failed to run tauri-build");

@@ -41,8 +41,16 @@ pub enum Error {
     Migration(#[from] rusqlite_migration::Error),
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
-    #[error("the diary is encrypted and its key is not in this computer's keychain")]
+    #[error("the diary is encrypted and no key in this computer's keychain opens it")]
     DiaryKeyMissing,
+    #[error("the diary is locked")]
+    Locked,
+    #[error("the passphrase does not open the diary")]
+    WrongPassphrase,
+    #[error("no passphrase is set")]
+    NoPassphrase,
+    #[error("a passphrase needs {min} to {max} characters")]
+    WeakPassphrase { min: usize, max: usize },
     #[error("the keychain is not available: {0}")]
     KeychainUnavailable(String),
     #[error("the API key was refused: {0}")]
@@ -89,6 +97,10 @@ impl Error {
             Error::Io(_) => ErrorKind::Io,
             Error::KeychainUnavailable(_) => ErrorKind::KeychainUnavailable,
             Error::DiaryKeyMissing => ErrorKind::DiaryKeyMissing,
+            Error::Locked => ErrorKind::Locked,
+            Error::WrongPassphrase => ErrorKind::WrongPassphrase,
+            Error::NoPassphrase => ErrorKind::NoPassphrase,
+            Error::WeakPassphrase { .. } => ErrorKind::WeakPassphrase,
             Error::InvalidKey(_) => ErrorKind::InvalidKey,
             Error::InvalidUrl(_) => ErrorKind::InvalidUrl,
             Error::InsecureUrl => ErrorKind::InsecureUrl,
@@ -108,6 +120,9 @@ impl Error {
             Error::ImportRefused(p) => Some(serde_json::json!({ "reason": p.as_str() })),
             Error::TooLong { chars, limit } => {
                 Some(serde_json::json!({ "chars": chars, "limit": limit }))
+            }
+            Error::WeakPassphrase { min, max } => {
+                Some(serde_json::json!({ "min": min, "max": max }))
             }
             _ => None,
         }
@@ -199,6 +214,10 @@ pub enum ErrorKind {
     Io,
     KeychainUnavailable,
     DiaryKeyMissing,
+    Locked,
+    WrongPassphrase,
+    NoPassphrase,
+    WeakPassphrase,
     InvalidKey,
     InvalidUrl,
     InsecureUrl,
@@ -243,6 +262,10 @@ impl ErrorKind {
             ErrorKind::Io => "io",
             ErrorKind::KeychainUnavailable => "keychain_unavailable",
             ErrorKind::DiaryKeyMissing => "diary_key_missing",
+            ErrorKind::Locked => "locked",
+            ErrorKind::WrongPassphrase => "wrong_passphrase",
+            ErrorKind::NoPassphrase => "no_passphrase",
+            ErrorKind::WeakPassphrase => "weak_passphrase",
             ErrorKind::InvalidKey => "invalid_key",
             ErrorKind::InvalidUrl => "invalid_url",
             ErrorKind::InsecureUrl => "insecure_url",
@@ -395,6 +418,11 @@ mod tests {
             (ErrorKind::DataBusy, "data_busy"),
             (ErrorKind::BusyInterpreting, "busy_interpreting"),
             (ErrorKind::ImportRefused, "import_refused"),
+            (ErrorKind::DiaryKeyMissing, "diary_key_missing"),
+            (ErrorKind::Locked, "locked"),
+            (ErrorKind::WrongPassphrase, "wrong_passphrase"),
+            (ErrorKind::NoPassphrase, "no_passphrase"),
+            (ErrorKind::WeakPassphrase, "weak_passphrase"),
         ] {
             assert_eq!(serde_json::to_value(k).unwrap(), name, "{k:?}");
             let dict = include_str!("../ui/js/i18n/en.js");

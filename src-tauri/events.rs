@@ -26,9 +26,25 @@ pub const APP_OPEN_ENTRY: &str = "app:open-entry";
 pub const APP_NEW_ENTRY: &str = "app:new-entry";
 pub const APP_SHOW_VIEW: &str = "app:show-view";
 pub const APP_QUIT_REQUESTED: &str = "app:quit-requested";
+/// The tray asks the main window to save what is being typed and lock the diary.
+pub const APP_LOCK_REQUESTED: &str = "app:lock-requested";
 /// How registering the quick window's global shortcut went (`ShortcutStatus`), to every window,
 /// whenever it changes.
 pub const SHORTCUT_STATUS: &str = "tray:shortcut";
+/// The diary was locked or unlocked, or its passphrase set or removed (`VaultStatus`), to every
+/// window.
+pub const VAULT_CHANGED: &str = "vault:changed";
+
+/// What a window may know about the diary's protection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VaultStatus {
+    /// The file is encrypted (always, unless there was no keychain to keep a key in).
+    pub encrypted: bool,
+    /// A passphrase is set: the diary starts locked and can be locked.
+    pub passphrase: bool,
+    pub locked: bool,
+}
 
 /// Where the global shortcut stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

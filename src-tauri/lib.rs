@@ -68,6 +68,11 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         data::commands::data_backup_now,
         data::commands::data_restore,
         data::commands::data_cancel,
+        vault::commands::vault_status,
+        vault::commands::vault_set_passphrase,
+        vault::commands::vault_remove_passphrase,
+        vault::commands::vault_lock,
+        vault::commands::vault_unlock,
     ]
 }
 
@@ -142,7 +147,7 @@ fn back_up_daily<R: Runtime>(app: &tauri::AppHandle<R>) {
                     .await
                 {
                     Ok(Some(w)) => log::info!("backup taken: {} entries", w.entries),
-                    Ok(None) => {}
+                    Ok(None) | Err(Error::Locked) => {}
                     Err(e) => log::warn!("automatic backup failed: {}", e.kind()),
                 }
             }
@@ -169,6 +174,7 @@ fn watch_other_writers<R: Runtime>(app: &tauri::AppHandle<R>) {
                     }
                 }
                 Ok(false) => {}
+                Err(Error::Locked) => {}
                 Err(e) => log::warn!("diary watch: {}", e.kind()),
             }
             tokio::time::sleep(crate::app::WATCH_EVERY).await;

@@ -166,6 +166,13 @@ fn open() -> Result<Database> {
             _ => {}
         }
     }
+    if opened.db.is_locked() {
+        // A passphrase is set: asked on the terminal (never taken from an argument or the
+        // environment, where other programs could read it).
+        let passphrase =
+            rpassword::prompt_password("haemong: passphrase: ").map_err(|_| Error::Locked)?;
+        crate::vault::unlock(&opened.db, &passphrase)?;
+    }
     Ok(opened.db)
 }
 
@@ -248,12 +255,14 @@ fn run(command: Command) -> Result<i32> {
             let diary = diary_path()?;
             let p = bar("backing up");
             let w = match dest {
-                Some(dest) => backup::copy_verified(&diary, &free_place(dest)?, db.key(), &p)?,
+                Some(dest) => {
+                    backup::copy_verified(&diary, &free_place(dest)?, db.key().as_ref(), &p)?
+                }
                 None => {
                     let keep = settings()?.backup_keep();
                     backup::take(
                         &diary,
-                        db.key(),
+                        db.key().as_ref(),
                         chrono::Local::now().date_naive(),
                         keep,
                         &p,

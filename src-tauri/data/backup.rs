@@ -21,6 +21,8 @@ use crate::db::cipher::{self, FileState};
 use crate::db::{Database, Key};
 use crate::error::{Error, Result};
 
+/// The page cache of each worker checking an encrypted copy, in KiB (freed when the check ends).
+const VERIFY_CACHE_KIB: i64 = 256 * 1024;
 /// Pages copied per step (4 KiB each: 16 MiB), each flushed to disk before the next.
 const PAGES_PER_STEP: i32 = 4096;
 const PREFIX: &str = "diary-";
@@ -89,7 +91,18 @@ pub fn copy_verified(
     std::fs::create_dir_all(dir)?;
     let tmp = dest.with_extension(format!("partial-{}", std::process::id()));
     let _ = std::fs::remove_file(&tmp);
-    let result = copy_to(source, &tmp, key, progress).and_then(|()| verify(&tmp, key));
+    let result = copy_to(source, &tmp, key, progress)
+        .and_then(|()| {
+            // With a key the copy must come out encrypted (a plain source cannot be copied page
+            // by page into an encrypted file: refused rather than written plain).
+            if key.is_some() && cipher::state_of(&tmp)? != FileState::Encrypted {
+                return Err(Error::Internal(
+                    "the backup did not come out encrypted".into(),
+                ));
+            }
+            Ok(())
+        })
+        .and_then(|()| verify(&tmp, key));
     match result {
         Ok(entries) => {
             std::fs::rename(&tmp, dest)?;
@@ -195,7 +208,14 @@ pub fn verify(path: &Path, key: Option<&Key>) -> Result<u64> {
 fn integrity_ok(path: &Path, key: Option<&Key>, tables: &[String]) -> Result<bool> {
     let open = || -> Result<Connection> {
         let c = cipher::open(path, OpenFlags::SQLITE_OPEN_READ_ONLY, key)?;
-        c.pragma_update(None, "mmap_size", 1_i64 << 30)?;
+        if key.is_some() {
+            // SQLCipher reads through the page cache only (no memory map) and decrypts each page
+            // it reads: checking an index against its table seeks the same pages again and
+            // again, so each worker keeps them decrypted while the check runs.
+            c.pragma_update(None, "cache_size", -VERIFY_CACHE_KIB)?;
+        } else {
+            c.pragma_update(None, "mmap_size", 1_i64 << 30)?;
+        }
         Ok(c)
     };
     let c = open()?;
@@ -459,9 +479,9 @@ pub fn due(db: &Database, today: NaiveDate) -> Result<bool> {
     };
     let dir = folder_of(diary);
     // The newest daily backup that can be read (usually the first one opened).
-    let newest = scan(&dir)?
-        .into_iter()
-        .find(|b| b.kind == Kind::Daily && count_entries(&dir.join(&b.name), db.key()).is_some());
+    let newest = scan(&dir)?.into_iter().find(|b| {
+        b.kind == Kind::Daily && count_entries(&dir.join(&b.name), db.key().as_ref()).is_some()
+    });
     let Some(newest) = newest else {
         let has_any = db.call_blocking(|c| {
             Ok(
@@ -479,7 +499,7 @@ pub fn due(db: &Database, today: NaiveDate) -> Result<bool> {
     let then = cipher::open(
         &dir.join(&newest.name),
         OpenFlags::SQLITE_OPEN_READ_ONLY,
-        db.key(),
+        db.key().as_ref(),
     )
     .and_then(|c| fingerprint(&c))
     .unwrap_or_default();
@@ -492,7 +512,7 @@ pub fn due(db: &Database, today: NaiveDate) -> Result<bool> {
 /// as it is is copied aside (`backups/before-restore-…`) and the staged copy is copied in through
 /// the app's own connection, which every window and reader then sees.
 pub fn restore(db: &Database, from: &Path, progress: &Progress) -> Result<Restored> {
-    verify(from, db.key())?;
+    verify(from, db.key().as_ref())?;
     let diary = db
         .path()
         .ok_or_else(|| Error::Internal("the diary has no file".into()))?
@@ -501,7 +521,8 @@ pub fn restore(db: &Database, from: &Path, progress: &Progress) -> Result<Restor
     std::fs::create_dir_all(&dir)?;
     let staged = dir.join(format!(".restore-{}.sqlite3", std::process::id()));
     let _ = std::fs::remove_file(&staged);
-    let result = stage(from, &staged, db.key(), progress).and_then(|()| swap_in(db, &dir, &staged));
+    let result =
+        stage(from, &staged, db.key().as_ref(), progress).and_then(|()| swap_in(db, &dir, &staged));
     let _ = std::fs::remove_file(&staged);
     let restored = result?;
     if let Err(e) = prune_before_restore(&dir) {
@@ -517,8 +538,8 @@ pub fn restore(db: &Database, from: &Path, progress: &Progress) -> Result<Restor
 fn stage(from: &Path, staged: &Path, key: Option<&Key>, progress: &Progress) -> Result<()> {
     let plain = cipher::state_of(from)? == FileState::Plain;
     if let (Some(key), true) = (key, plain) {
-        std::fs::copy(from, staged)?;
-        cipher::encrypt_file(staged, key)?;
+        // Straight into an encrypted file: no plain copy of it is ever written.
+        cipher::export_encrypted(from, staged, key)?;
     } else {
         copy_to(from, staged, key, progress)?;
     }
@@ -547,7 +568,7 @@ fn swap_in(db: &Database, dir: &Path, staged: &Path) -> Result<Restored> {
         }
     }
     let (staged, aside) = (staged.to_path_buf(), previous.clone());
-    let key = db.key().cloned();
+    let key = db.key();
     let entries = db.call_blocking(move |c| {
         let src = cipher::open(&staged, OpenFlags::SQLITE_OPEN_READ_ONLY, key.as_ref())?;
         // SQLCipher answers this pragma as text, SQLite as a number.
@@ -655,10 +676,17 @@ mod tests {
         assert!(!due(&db, today).unwrap(), "an empty diary needs no backup");
         add(&db, "돼지꿈 🐷");
         assert!(due(&db, today).unwrap(), "a first backup is due");
-        let w = take(&diary, db.key(), today, Keep::default(), &Progress::none()).unwrap();
+        let w = take(
+            &diary,
+            db.key().as_ref(),
+            today,
+            Keep::default(),
+            &Progress::none(),
+        )
+        .unwrap();
         assert_eq!(w.entries, 1);
         assert_eq!(
-            verify(&w.path, db.key()).unwrap(),
+            verify(&w.path, db.key().as_ref()).unwrap(),
             1,
             "the copy passes the integrity check"
         );
@@ -669,7 +697,7 @@ mod tests {
             due(&db, d("2026-12-01")).unwrap(),
             "changed: due the next day"
         );
-        let listed = list(&folder_of(&diary), db.key()).unwrap();
+        let listed = list(&folder_of(&diary), db.key().as_ref()).unwrap();
         assert_eq!(listed.len(), 1);
         assert_eq!(
             (listed[0].day.as_str(), listed[0].entries),
@@ -718,9 +746,15 @@ mod tests {
         };
         // A pause after the first step, so the writes land in the middle of the copy.
         let slow = Progress::new(|_, _| std::thread::sleep(Duration::from_millis(200)));
-        let w = copy_verified(&diary, &dir.path().join("copy.sqlite3"), db.key(), &slow).unwrap();
+        let w = copy_verified(
+            &diary,
+            &dir.path().join("copy.sqlite3"),
+            db.key().as_ref(),
+            &slow,
+        )
+        .unwrap();
         writer.join().unwrap();
-        let c = cipher::open(&w.path, OpenFlags::SQLITE_OPEN_READ_ONLY, db.key()).unwrap();
+        let c = cipher::open(&w.path, OpenFlags::SQLITE_OPEN_READ_ONLY, db.key().as_ref()).unwrap();
         let (entries, indexed): (i64, i64) = c
             .query_row(
                 "SELECT (SELECT count(*) FROM entries), (SELECT count(*) FROM entries_fts_docsize)",
@@ -749,7 +783,7 @@ mod tests {
         add(&db, "kept in the backup");
         let w = take(
             &diary,
-            db.key(),
+            db.key().as_ref(),
             d("2026-11-29"),
             Keep::default(),
             &Progress::none(),
@@ -768,12 +802,12 @@ mod tests {
             .unwrap();
         assert_eq!(bodies, ["kept in the backup"]);
         assert_eq!(
-            verify(&r.previous, db.key()).unwrap(),
+            verify(&r.previous, db.key().as_ref()).unwrap(),
             2,
             "the diary before the restore is aside, whole"
         );
         add(&db, "written after the restore");
-        let key = db.key().cloned();
+        let key = db.key();
         drop(db);
         let again = Database::open_keyed(&diary, key).unwrap().db;
         let n = again
@@ -795,7 +829,7 @@ mod tests {
         add(&db, "one");
         let first = take(
             &diary,
-            db.key(),
+            db.key().as_ref(),
             d("2026-11-29"),
             Keep::default(),
             &Progress::none(),
@@ -804,7 +838,7 @@ mod tests {
         add(&db, "two");
         let second = take(
             &diary,
-            db.key(),
+            db.key().as_ref(),
             d("2026-11-29"),
             Keep::default(),
             &Progress::none(),
@@ -815,19 +849,19 @@ mod tests {
             "the morning's backup is not replaced"
         );
         assert_eq!(
-            list(&folder_of(&diary), db.key()).unwrap().len(),
+            list(&folder_of(&diary), db.key().as_ref()).unwrap().len(),
             2,
             "both kept on their day"
         );
         take(
             &diary,
-            db.key(),
+            db.key().as_ref(),
             d("2026-11-30"),
             Keep::default(),
             &Progress::none(),
         )
         .unwrap();
-        let names: Vec<String> = list(&folder_of(&diary), db.key())
+        let names: Vec<String> = list(&folder_of(&diary), db.key().as_ref())
             .unwrap()
             .into_iter()
             .map(|b| b.name)
@@ -884,7 +918,7 @@ mod tests {
         db.call_blocking(|c| Ok(c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")?))
             .unwrap();
         std::fs::copy(&diary, &newer).unwrap();
-        cipher::open(&newer, OpenFlags::default(), db.key())
+        cipher::open(&newer, OpenFlags::default(), db.key().as_ref())
             .unwrap()
             .pragma_update(None, "user_version", 999)
             .unwrap();

@@ -145,7 +145,7 @@ impl DataJobs {
 
     /// The backups beside the diary, newest first.
     pub async fn backups(&self, db: &Database) -> Result<Vec<BackupInfo>> {
-        let (dir, key) = (backups_of(db)?, db.key().cloned());
+        let (dir, key) = (backups_of(db)?, db.key());
         tokio::task::spawn_blocking(move || backup::list(&dir, key.as_ref()))
             .await
             .map_err(|e| Error::Internal(format!("data task failed: {e}")))?
@@ -158,7 +158,7 @@ impl DataJobs {
         keep: Keep,
         progress: Progress,
     ) -> Result<Written> {
-        let (diary, key) = (diary_of(db)?, db.key().cloned());
+        let (diary, key) = (diary_of(db)?, db.key());
         self.run(progress, move |p| {
             let today = chrono::Local::now().date_naive();
             backup::take(&diary, key.as_ref(), today, keep, p)
@@ -175,7 +175,7 @@ impl DataJobs {
                 if !backup::due(&check, today)? {
                     return Ok(None);
                 }
-                backup::take(&diary, check.key(), today, keep, p).map(Some)
+                backup::take(&diary, check.key().as_ref(), today, keep, p).map(Some)
             })
             .await;
         match result {
@@ -192,7 +192,7 @@ impl DataJobs {
         progress: Progress,
     ) -> Result<Restored> {
         let dir = backups_of(db)?;
-        let listed = backup::list(&dir, db.key())?
+        let listed = backup::list(&dir, db.key().as_ref())?
             .into_iter()
             .any(|b| b.name == name);
         if !listed {

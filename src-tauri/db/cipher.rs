@@ -35,6 +35,15 @@ impl Key {
         Ok(Key(bytes))
     }
 
+    pub fn from_bytes(bytes: [u8; KEY_BYTES]) -> Key {
+        Key(Zeroizing::new(bytes))
+    }
+
+    /// The raw bytes, for wrapping under a passphrase (`vault::passphrase`).
+    pub fn bytes(&self) -> &[u8; KEY_BYTES] {
+        &self.0
+    }
+
     /// The form kept in the keychain: 64 hex digits.
     pub fn to_hex(&self) -> Zeroizing<String> {
         let mut s = Zeroizing::new(String::with_capacity(KEY_BYTES * 2));
@@ -61,7 +70,12 @@ impl Key {
 
     /// SQLCipher's raw-key literal, `x'…'`.
     fn literal(&self) -> Zeroizing<String> {
-        Zeroizing::new(format!("x'{}'", self.to_hex().as_str()))
+        // Built in place, so no reallocation leaves a copy of the key behind.
+        let mut s = Zeroizing::new(String::with_capacity(KEY_BYTES * 2 + 3));
+        s.push_str("x'");
+        s.push_str(&self.to_hex());
+        s.push('\'');
+        s
     }
 }
 
@@ -103,7 +117,10 @@ pub fn state_of(path: &Path) -> Result<FileState> {
 /// Gives `conn` its key; must come before anything else is read or written through it.
 pub fn key_connection(conn: &Connection, key: Option<&Key>) -> Result<()> {
     if let Some(key) = key {
-        let sql = Zeroizing::new(format!("PRAGMA key = \"{}\";", key.literal().as_str()));
+        let mut sql = Zeroizing::new(String::with_capacity(KEY_BYTES * 2 + 24));
+        sql.push_str("PRAGMA key = \"");
+        sql.push_str(&key.literal());
+        sql.push_str("\";");
         conn.execute_batch(&sql)?;
     }
     Ok(())
@@ -161,13 +178,20 @@ fn step(name: &str) {
 
 /// Turns the plain SQLite file at `path` into an encrypted one under `key`. An encrypted copy is
 /// written beside it (`sqlcipher_export`) and verified (same schema version and entry count,
-/// `integrity_check`) before anything else happens; then the plain file is moved aside, the copy
-/// renamed into its place, and the plain file overwritten and removed. A failure or a crash at
-/// any step leaves a readable diary at `path` (plain or encrypted; `recover` tidies up at the
-/// next start). Refused with `DatabaseBusy` while another program has the file open.
+/// `integrity_check`) before anything else happens; then the plain file gets a second name, the
+/// copy is renamed into its place, and the plain file is overwritten and removed. A failure or a
+/// crash at any step leaves a readable diary at `path` (plain or encrypted; `recover` tidies up
+/// at the next start). Refused with `DatabaseBusy` while another program has the file open, and
+/// while a plain copy an earlier conversion left is still aside. The caller holds the start lock
+/// (`vault`), so no other Haemong process converts or recovers the same file meanwhile.
 pub fn encrypt_file(path: &Path, key: &Key) -> Result<()> {
     let enc = encrypting(path);
     let aside = plain_aside(path);
+    if aside.exists() {
+        return Err(Error::Internal(
+            "a plain copy from an earlier conversion is still aside".into(),
+        ));
+    }
     remove_if_present(&enc)?;
     let plain = Connection::open(path)?;
     plain.busy_timeout(std::time::Duration::from_millis(200))?;
@@ -181,25 +205,19 @@ pub fn encrypt_file(path: &Path, key: &Key) -> Result<()> {
             Some("the diary is open in another program".into()),
         )));
     }
-    plain.execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;")?;
-    let version: i64 = plain.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let entries = count_entries(&plain)?;
-    let result = (|| -> Result<()> {
-        plain.execute(
-            "ATTACH DATABASE ?1 AS enc KEY ?2",
-            rusqlite::params![enc.to_string_lossy(), key.literal().as_str()],
-        )?;
-        plain.query_row("SELECT sqlcipher_export('enc')", [], |_| Ok(()))?;
-        plain.execute_batch(&format!("PRAGMA enc.user_version = {version}"))?;
-        plain.execute_batch("DETACH DATABASE enc")?;
+    plain.execute_batch("PRAGMA main.locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;")?;
+    let result = export_from(&plain, &enc, key).and_then(|()| {
         step("exported");
+        let (version, entries) = facts(&plain)?;
         verify_copy(&enc, key, version, entries)?;
-        std::fs::File::open(&enc)?.sync_all()?;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&enc)?
+            .sync_all()?;
         step("verified");
         Ok(())
-    })();
+    });
     if let Err(e) = result {
-        let _ = plain.execute_batch("DETACH DATABASE enc");
         let _ = std::fs::remove_file(&enc);
         return Err(e);
     }
@@ -217,11 +235,58 @@ pub fn encrypt_file(path: &Path, key: &Key) -> Result<()> {
         std::fs::rename(&aside, path)?;
         return Err(e.into());
     }
-    crate::fsutil::sync_dir(path.parent().unwrap_or(Path::new(".")))?;
+    // From here the encrypted diary is in place: what is left is tidying, which `recover`
+    // finishes at the next start if it fails now.
+    if let Err(e) = crate::fsutil::sync_dir(path.parent().unwrap_or(Path::new("."))) {
+        log::warn!("the folder was not synced after the swap: {e}");
+    }
     step("swapped");
     #[cfg(unix)]
     drop(plain);
-    wipe(&aside)
+    if let Err(e) = wipe(&aside) {
+        log::warn!("the plain copy was not wiped yet: {}", e.kind());
+    }
+    Ok(())
+}
+
+/// Writes what `plain` (a plain connection) holds into the new encrypted file `dest`, with its
+/// schema version (which `sqlcipher_export` does not carry).
+fn export_from(plain: &Connection, dest: &Path, key: &Key) -> Result<()> {
+    let (version, _) = facts(plain)?;
+    plain.execute(
+        "ATTACH DATABASE ?1 AS enc KEY ?2",
+        rusqlite::params![dest.to_string_lossy(), key.literal().as_str()],
+    )?;
+    let done = (|| -> Result<()> {
+        // A new file nobody reads until it is verified and renamed: no journal to leave behind.
+        plain.execute_batch("PRAGMA enc.journal_mode = OFF;")?;
+        plain.query_row("SELECT sqlcipher_export('enc')", [], |_| Ok(()))?;
+        plain.execute_batch(&format!("PRAGMA enc.user_version = {version}"))?;
+        Ok(())
+    })();
+    let detached = plain.execute_batch("DETACH DATABASE enc");
+    done?;
+    Ok(detached?)
+}
+
+/// The plain diary at `from` written, encrypted with `key`, into the new file `dest` and verified
+/// there (a restore of a backup from before encryption); `from` is only read.
+pub fn export_encrypted(from: &Path, dest: &Path, key: &Key) -> Result<()> {
+    let plain = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    plain.execute_batch("BEGIN; SELECT count(*) FROM sqlite_master;")?;
+    let (version, entries) = facts(&plain)?;
+    let result =
+        export_from(&plain, dest, key).and_then(|()| verify_copy(dest, key, version, entries));
+    if result.is_err() {
+        let _ = std::fs::remove_file(dest);
+    }
+    result
+}
+
+/// The schema version and the entry count a copy must match.
+fn facts(c: &Connection) -> Result<(i64, i64)> {
+    let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok((version, count_entries(c)?))
 }
 
 fn count_entries(c: &Connection) -> Result<i64> {
@@ -240,6 +305,9 @@ fn count_entries(c: &Connection) -> Result<i64> {
 fn verify_copy(enc: &Path, key: &Key, version: i64, entries: i64) -> Result<()> {
     let c = Connection::open_with_flags(enc, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     key_connection(&c, Some(key))?;
+    // Each page is decrypted as it is read: the check's index seeks keep them in a cache that
+    // lasts as long as this connection.
+    c.pragma_update(None, "cache_size", -256 * 1024)?;
     let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let n = count_entries(&c)?;
     let check: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
@@ -293,32 +361,36 @@ pub fn recover(path: &Path, key: Option<&Key>) -> Result<()> {
                 std::fs::rename(&aside, path)?;
                 log::warn!("an interrupted encryption was undone; the plain diary is back");
             }
-            FileState::Encrypted if key.is_some() && opens_with(path, key) => {
+            FileState::Encrypted
+                if key.is_some()
+                    && opens_with(path, key)
+                    && (state_of(&aside)? != FileState::Plain
+                        || holds_all_of(path, key, &aside)) =>
+            {
                 wipe(&aside)?;
                 log::info!("the plain copy an interrupted encryption left was wiped");
             }
             // Killed before the swap: the second name of the plain diary itself (never wiped).
-            FileState::Plain if same_file(path, &aside)? => std::fs::remove_file(&aside)?,
+            FileState::Plain if same_file::is_same_file(path, &aside)? => {
+                std::fs::remove_file(&aside)?
+            }
             _ => log::warn!("a plain copy aside was left as it is: the diary did not open"),
         }
     }
-    remove_if_present(&encrypting(path))
+    remove_if_present(&encrypting(path))?;
+    remove_if_present(&beside(path, ".encrypting-journal"))
 }
 
-/// Whether two names are the same file (the hard link made before a swap).
-fn same_file(a: &Path, b: &Path) -> Result<bool> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        let (ma, mb) = (std::fs::metadata(a)?, std::fs::metadata(b)?);
-        Ok(ma.dev() == mb.dev() && ma.ino() == mb.ino())
-    }
-    // Two names of one file share its size and times (NTFS keeps them per file).
-    #[cfg(not(unix))]
-    {
-        let (ma, mb) = (std::fs::metadata(a)?, std::fs::metadata(b)?);
-        Ok(ma.len() == mb.len() && ma.modified()? == mb.modified()?)
-    }
+/// Whether the encrypted diary at `path` holds everything the plain copy `aside` holds (the same
+/// schema version, at least as many entries): only then may a whole plain copy be wiped. One
+/// whose header is already zeros was being wiped when the process ended: it is no diary any more,
+/// only the rest of its text, and is wiped too.
+fn holds_all_of(path: &Path, key: Option<&Key>, aside: &Path) -> bool {
+    let encrypted = open(path, OpenFlags::SQLITE_OPEN_READ_ONLY, key).and_then(|c| facts(&c));
+    let plain = Connection::open_with_flags(aside, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(Error::from)
+        .and_then(|c| facts(&c));
+    matches!((encrypted, plain), (Ok((v, n)), Ok((pv, pn))) if v == pv && n >= pn)
 }
 
 /// The files an interrupted conversion may have left in `dir` (the backups folder), as the paths
@@ -430,7 +502,6 @@ mod tests {
         assert_eq!(err.kind(), crate::error::ErrorKind::DatabaseBusy, "{err}");
         assert_eq!(state_of(&path).unwrap(), FileState::Plain, "left as it was");
         drop(other);
-        assert!(!encrypting(&path).exists(), "no copy left behind");
     }
 
     #[test]

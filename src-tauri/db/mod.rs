@@ -28,32 +28,35 @@ use crate::error::{Error, Result};
 /// caller's (UI) thread, and the lock is never held across an `.await`.
 #[derive(Clone)]
 pub struct Database {
-    conn: Arc<Mutex<Connection>>,
+    /// Declared (so dropped) before the writer: the writer closes last, and as the last
+    /// connection it folds the WAL into the file and removes it.
     reader: Arc<Reader>,
+    /// The writer; `None` while the diary is locked (closed, its key forgotten).
+    conn: Arc<Mutex<Option<Connection>>>,
     path: Option<PathBuf>,
-    /// The file's key; None for a plain file (no keychain to keep a key in) or in memory.
-    key: Option<Key>,
+    /// The file's key; None for a plain file (no keychain to keep a key in), in memory, or locked.
+    /// Shared by every clone: a lock is seen by all of them.
+    key: Arc<Mutex<Option<Key>>>,
 }
 
 /// Reads that may be slow (search-as-you-type) have their own read-only connection: a scan for a
 /// rare short term never holds up an autosave, and a newer read interrupts the one it replaces.
 struct Reader {
-    conn: Arc<Mutex<Connection>>,
+    conn: Arc<Mutex<Option<Connection>>>,
     /// None when the search shares the writer's connection (in memory): never interrupt a write.
-    interrupt: Option<rusqlite::InterruptHandle>,
+    interrupt: Mutex<Option<rusqlite::InterruptHandle>>,
     generation: AtomicU64,
 }
 
 impl Reader {
-    fn new(conn: Arc<Mutex<Connection>>, own: bool) -> Result<Reader> {
-        let interrupt = if own {
-            Some(lock(&conn)?.get_interrupt_handle())
-        } else {
-            None
+    fn new(conn: Arc<Mutex<Option<Connection>>>, own: bool) -> Result<Reader> {
+        let interrupt = match (own, lock(&conn)?.as_ref()) {
+            (true, Some(c)) => Some(c.get_interrupt_handle()),
+            _ => None,
         };
         Ok(Reader {
             conn,
-            interrupt,
+            interrupt: Mutex::new(interrupt),
             generation: AtomicU64::new(0),
         })
     }
@@ -76,12 +79,14 @@ impl Database {
 
     /// Opens (or creates) the diary at `path`, encrypted with `key` when there is one. A file that
     /// is not a usable diary is moved aside, never deleted, and a fresh diary is started in its
-    /// place; an encrypted file without a key is never touched (`DiaryKeyMissing`).
+    /// place. An encrypted file that `key` does not open (another key, no key, or damage only the
+    /// right key could tell) is never touched: `DiaryKeyMissing`.
     pub fn open_keyed(path: &Path, key: Option<Key>) -> Result<Opened> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        if key.is_none() && cipher::state_of(path)? == cipher::FileState::Encrypted {
+        let encrypted = cipher::state_of(path)? == cipher::FileState::Encrypted;
+        if key.is_none() && encrypted {
             return Err(Error::DiaryKeyMissing);
         }
         match Self::open_existing(path, key.clone()) {
@@ -89,6 +94,13 @@ impl Database {
                 db,
                 moved_aside: None,
             }),
+            Err(e) if is_unusable_file(&e) && encrypted => {
+                log::warn!(
+                    "the encrypted diary does not open with this key ({})",
+                    e.kind()
+                );
+                Err(Error::DiaryKeyMissing)
+            }
             Err(e) if is_unusable_file(&e) => {
                 log::warn!("diary file unusable ({}); moving it aside", e.kind());
                 let aside = crate::fsutil::move_aside(path)?;
@@ -103,34 +115,75 @@ impl Database {
     }
 
     fn open_existing(path: &Path, key: Option<Key>) -> Result<Database> {
-        let mut conn = Connection::open(path)?;
-        cipher::key_connection(&conn, key.as_ref())?;
-        configure(&mut conn)?;
-        // Opened after the writer has set up WAL and the schema, so it only ever reads.
-        let reader = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        cipher::key_connection(&reader, key.as_ref())?;
-        reader.busy_timeout(std::time::Duration::from_secs(5))?;
+        let (conn, reader) = connect(path, key.as_ref())?;
         Ok(Database {
-            conn: Arc::new(Mutex::new(conn)),
-            reader: Arc::new(Reader::new(Arc::new(Mutex::new(reader)), true)?),
+            conn: Arc::new(Mutex::new(Some(conn))),
+            reader: Arc::new(Reader::new(Arc::new(Mutex::new(Some(reader))), true)?),
             path: Some(path.to_path_buf()),
-            key,
+            key: Arc::new(Mutex::new(key)),
         })
+    }
+
+    /// The diary at `path`, not opened: locked until `unlock` is given its key. Every call until
+    /// then answers `Error::Locked`.
+    pub fn closed(path: &Path) -> Database {
+        Database {
+            conn: Arc::new(Mutex::new(None)),
+            reader: Arc::new(Reader {
+                conn: Arc::new(Mutex::new(None)),
+                interrupt: Mutex::new(None),
+                generation: AtomicU64::new(0),
+            }),
+            path: Some(path.to_path_buf()),
+            key: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// Closes the diary and forgets its key (a lock): the connections are closed once the
+    /// calls running on them end, and every later call answers `Error::Locked`.
+    pub fn lock(&self) -> Result<()> {
+        if self.path.is_none() {
+            return Err(Error::Internal(
+                "an in-memory diary cannot be locked".into(),
+            ));
+        }
+        *lock(&self.reader.interrupt)? = None;
+        lock(&self.reader.conn)?.take();
+        lock(&self.conn)?.take();
+        lock(&self.key)?.take();
+        Ok(())
+    }
+
+    /// Opens the locked diary again with `key` (checked by opening: a wrong key answers the
+    /// database's "not a database" and the diary stays locked).
+    pub fn unlock(&self, key: Key) -> Result<()> {
+        let path = self
+            .path
+            .as_deref()
+            .ok_or_else(|| Error::Internal("an in-memory diary cannot be unlocked".into()))?;
+        let (conn, reader) = connect(path, Some(&key))?;
+        let mut writer = lock(&self.conn)?;
+        *lock(&self.reader.interrupt)? = Some(reader.get_interrupt_handle());
+        *lock(&self.reader.conn)? = Some(reader);
+        *writer = Some(conn);
+        *lock(&self.key)? = Some(key);
+        Ok(())
+    }
+
+    pub fn is_locked(&self) -> bool {
+        self.path.is_some() && lock(&self.conn).map(|c| c.is_none()).unwrap_or(true)
     }
 
     /// A diary that lives only in memory; for tests and benchmarks.
     pub fn open_in_memory() -> Result<Database> {
         let mut conn = Connection::open_in_memory()?;
         configure(&mut conn)?;
-        let conn = Arc::new(Mutex::new(conn));
+        let conn = Arc::new(Mutex::new(Some(conn)));
         Ok(Database {
             reader: Arc::new(Reader::new(conn.clone(), false)?),
             conn,
             path: None,
-            key: None,
+            key: Arc::new(Mutex::new(None)),
         })
     }
 
@@ -139,12 +192,12 @@ impl Database {
     }
 
     /// The key of the diary's file, for the backups and copies made of it.
-    pub fn key(&self) -> Option<&Key> {
-        self.key.as_ref()
+    pub fn key(&self) -> Option<Key> {
+        lock(&self.key).ok().and_then(|k| k.clone())
     }
 
     pub fn is_encrypted(&self) -> bool {
-        self.key.is_some()
+        self.key().is_some()
     }
 
     /// Runs `f` with the connection on the blocking pool.
@@ -156,7 +209,7 @@ impl Database {
         let conn = self.conn.clone();
         tokio::task::spawn_blocking(move || {
             let mut guard = lock(&conn)?;
-            f(&mut guard)
+            f(guard.as_mut().ok_or(Error::Locked)?)
         })
         .await
         .map_err(|e| Error::Internal(format!("diary task failed: {e}")))?
@@ -173,7 +226,7 @@ impl Database {
     {
         let reader = self.reader.clone();
         let mine = reader.generation.fetch_add(1, Ordering::SeqCst) + 1;
-        if let Some(h) = &reader.interrupt {
+        if let Some(h) = lock(&reader.interrupt)?.as_ref() {
             h.interrupt();
         }
         tokio::task::spawn_blocking(move || {
@@ -181,7 +234,7 @@ impl Database {
             if reader.generation.load(Ordering::SeqCst) != mine {
                 return Err(Error::Superseded);
             }
-            f(&mut conn).map_err(|e| match e {
+            f(conn.as_mut().ok_or(Error::Locked)?).map_err(|e| match e {
                 Error::Database(ref d)
                     if d.sqlite_error_code() == Some(ErrorCode::OperationInterrupted) =>
                 {
@@ -202,11 +255,14 @@ impl Database {
             .path
             .as_deref()
             .ok_or_else(|| Error::Internal("an in-memory diary has no file to read".into()))?;
+        if self.is_locked() {
+            return Err(Error::Locked);
+        }
         let c = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        cipher::key_connection(&c, self.key.as_ref())?;
+        cipher::key_connection(&c, self.key().as_ref())?;
         c.busy_timeout(std::time::Duration::from_secs(5))?;
         c.execute_batch("BEGIN; SELECT count(*) FROM sqlite_master;")?;
         Ok(c)
@@ -226,14 +282,41 @@ impl Database {
     /// Runs `f` with the connection on the current thread; for tests, benchmarks and start-up.
     pub fn call_blocking<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
         let mut guard = lock(&self.conn)?;
-        f(&mut guard)
+        f(guard.as_mut().ok_or(Error::Locked)?)
     }
 }
 
-/// The connection, or an error if a thread panicked while holding it.
-fn lock(conn: &Mutex<Connection>) -> Result<std::sync::MutexGuard<'_, Connection>> {
-    conn.lock()
+/// The guarded value, or an error if a thread panicked while holding it.
+fn lock<T>(m: &Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>> {
+    m.lock()
         .map_err(|_| Error::Internal("diary lock poisoned".into()))
+}
+
+/// SQLCipher decrypts a page each time SQLite reads it from the file, so an encrypted diary keeps
+/// the pages it read, decrypted, in a larger page cache (grown only as pages are read; a plain
+/// diary is served from the system's file cache instead): a repeated search or filter does not
+/// decrypt the same pages again. Per connection, in KiB.
+const ENCRYPTED_CACHE_KIB: i64 = 64 * 1024;
+
+/// The writer (WAL, migrations) and then the read-only reader of the file at `path`.
+fn connect(path: &Path, key: Option<&Key>) -> Result<(Connection, Connection)> {
+    let mut conn = Connection::open(path)?;
+    cipher::key_connection(&conn, key)?;
+    if key.is_some() {
+        conn.pragma_update(None, "cache_size", -ENCRYPTED_CACHE_KIB)?;
+    }
+    configure(&mut conn)?;
+    // Opened after the writer has set up WAL and the schema, so it only ever reads.
+    let reader = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    cipher::key_connection(&reader, key)?;
+    if key.is_some() {
+        reader.pragma_update(None, "cache_size", -ENCRYPTED_CACHE_KIB)?;
+    }
+    reader.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok((conn, reader))
 }
 
 impl std::fmt::Debug for Database {

@@ -414,6 +414,12 @@ impl Interpreter {
             let _running = lock(&self.running);
             self.closing.store(true, Ordering::SeqCst);
         }
+        self.stop_all(grace).await
+    }
+
+    /// Stops every stream and waits (at most `grace`) until each has saved what arrived as
+    /// `stopped` (before the diary is locked: nothing could be saved after). `true` if all did.
+    pub async fn stop_all(&self, grace: std::time::Duration) -> bool {
         let deadline = tokio::time::Instant::now() + grace;
         loop {
             let notified = self.finished.notified();

@@ -43,6 +43,8 @@ pub const MIN_THREAD_BUDGET: u32 = 2_000;
 pub const MAX_THREAD_BUDGET: u32 = 2_000_000;
 pub const MAX_BACKUP_DAILY: u32 = 60;
 pub const MAX_BACKUP_WEEKLY: u32 = 104;
+/// The longest idle time before the diary locks itself (a day), in minutes.
+pub const MAX_AUTOLOCK_MINUTES: u32 = 1440;
 pub const DEFAULT_REMINDER_TIME: &str = "07:30";
 pub const DEFAULT_SHORTCUT: &str = "CommandOrControl+Shift+Space";
 
@@ -84,6 +86,8 @@ pub struct Settings {
     /// Daily backups kept (the newest days), and weekly ones kept beyond them.
     pub backup_daily: u32,
     pub backup_weekly: u32,
+    /// With a passphrase set, the diary locks after this many idle minutes; 0 = never.
+    pub autolock_minutes: u32,
 }
 
 impl Default for Settings {
@@ -111,6 +115,7 @@ impl Default for Settings {
             local_only: false,
             backup_daily: 7,
             backup_weekly: 8,
+            autolock_minutes: 15,
         }
     }
 }
@@ -164,6 +169,11 @@ impl Settings {
         {
             return Err(Error::InvalidInput(format!(
                 "backups kept: 1 to {MAX_BACKUP_DAILY} daily, 0 to {MAX_BACKUP_WEEKLY} weekly"
+            )));
+        }
+        if self.autolock_minutes > MAX_AUTOLOCK_MINUTES {
+            return Err(Error::InvalidInput(format!(
+                "the diary locks after at most {MAX_AUTOLOCK_MINUTES} minutes"
             )));
         }
         self.shortcut = self.shortcut.trim().to_string();
@@ -343,6 +353,7 @@ mod tests {
             local_only: true,
             backup_daily: 3,
             backup_weekly: 0,
+            autolock_minutes: 5,
         };
         SettingsStore::load(&p)
             .unwrap()

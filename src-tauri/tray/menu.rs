@@ -2,7 +2,7 @@
 
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 
 use super::main_window::{emit_main, open_main, request_quit, show_main};
 use super::quick::show_quick;
@@ -27,6 +27,29 @@ pub fn perform<R: Runtime>(app: &AppHandle<R>, action: Action) -> tauri::Result<
             emit_main(app, events::APP_NEW_ENTRY, ())
         }
         Action::About => open_main(app, Some("about".into()), None),
+        Action::Lock => {
+            let state = app.state::<crate::state::AppState>();
+            if !crate::vault::status(&state.db).passphrase {
+                // Nothing to lock with yet: to where a passphrase is set.
+                return open_main(app, Some("privacy".into()), None);
+            }
+            // The window saves what is being typed and locks; if it cannot (gone, stuck), the
+            // diary is locked from here a moment later all the same.
+            let asked = emit_main(app, events::APP_LOCK_REQUESTED, ()).is_ok();
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                if asked {
+                    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                }
+                let state = app.state::<crate::state::AppState>();
+                if !state.db.is_locked() {
+                    if let Err(e) = crate::vault::commands::lock_now(&app, &state).await {
+                        log::error!("tray lock: {}", e.kind());
+                    }
+                }
+            });
+            Ok(())
+        }
         Action::Quit => request_quit(app),
     }
 }
@@ -41,6 +64,7 @@ fn menu<R: Runtime>(app: &AppHandle<R>, lang: Lang) -> tauri::Result<Menu<R>> {
             &item(Action::NewDream)?,
             &PredefinedMenuItem::separator(app)?,
             &item(Action::About)?,
+            &item(Action::Lock)?,
             &item(Action::Quit)?,
         ],
     )

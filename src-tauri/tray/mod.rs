@@ -24,15 +24,18 @@ pub enum Action {
     NewDream,
     /// Settings → About: the version and where the diary is stored.
     About,
+    /// Locks the diary (with a passphrase set; otherwise Settings → Privacy, to set one).
+    Lock,
     Quit,
 }
 
 impl Action {
-    pub const ALL: [Action; 5] = [
+    pub const ALL: [Action; 6] = [
         Action::QuickInterpret,
         Action::OpenDiary,
         Action::NewDream,
         Action::About,
+        Action::Lock,
         Action::Quit,
     ];
 
@@ -43,6 +46,7 @@ impl Action {
             Action::OpenDiary => "open",
             Action::NewDream => "new",
             Action::About => "about",
+            Action::Lock => "lock",
             Action::Quit => "quit",
         }
     }
@@ -61,6 +65,8 @@ impl Action {
             (Action::NewDream, Lang::Ko) => "새 꿈 쓰기",
             (Action::About, Lang::En) => "About Haemong",
             (Action::About, Lang::Ko) => "해몽 정보",
+            (Action::Lock, Lang::En) => "Lock the diary",
+            (Action::Lock, Lang::Ko) => "일기 잠그기",
             (Action::Quit, Lang::En) => "Quit Haemong",
             (Action::Quit, Lang::Ko) => "해몽 끝내기",
         }

@@ -1,10 +1,13 @@
 //! The diary's key and the start that depends on it: the key lives in the OS keychain (under an
 //! account named after the diary's file), is made on the first start that can keep one, and a
 //! plain diary (and its backups) is encrypted then. Without the key an encrypted diary is never
-//! touched, and never replaced by an empty one. No tauri here.
+//! touched, and never replaced by an empty one. With a passphrase (`passphrase`) the key is also
+//! kept wrapped by it, the diary starts locked and can be locked again. No tauri here.
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+pub mod commands;
+pub mod passphrase;
+
+use std::path::Path;
 
 use crate::app::Notice;
 use crate::db::cipher::{self, FileState};
@@ -71,6 +74,17 @@ pub fn open_diary(path: &Path, secrets: &Secrets) -> Opened {
 /// Opens the diary at `path`, encrypting a plain one first when a key can be kept; for the
 /// command line, which says what went wrong instead of opening something else.
 pub fn open_strict(path: &Path, secrets: &Secrets) -> Result<Opened> {
+    // One Haemong process at a time from the first look at the file to the end of opening it.
+    let mut start = start_lock(path)?;
+    let _held = start.write()?;
+    // With a passphrase the diary starts locked: no keychain is asked, nothing is opened.
+    if passphrase::is_set(path) && cipher::state_of(path)? == FileState::Encrypted {
+        cipher::recover(path, None)?;
+        return Ok(Opened {
+            db: Database::closed(path),
+            notices: Vec::new(),
+        });
+    }
     let account = account_for(path);
     let mut notices = Vec::new();
     let found = lookup(secrets, &account);
@@ -78,13 +92,16 @@ pub fn open_strict(path: &Path, secrets: &Secrets) -> Result<Opened> {
         Lookup::Found(k) => Some(k),
         _ => None,
     };
-    // Before anything looks at the file: an interrupted conversion is finished or undone.
-    cipher::recover(path, known)?;
+    // Before anything looks at the file: an interrupted conversion is finished or undone (what
+    // cannot be tidied now waits for the next start; the diary still opens).
+    if let Err(e) = cipher::recover(path, known) {
+        log::warn!("an interrupted encryption was not tidied: {}", e.kind());
+    }
     let state = cipher::state_of(path)?;
     let key = match (found, state) {
         (Lookup::Found(k), _) => Some(k),
         (_, FileState::Encrypted) => return Err(Error::DiaryKeyMissing),
-        (Lookup::Absent, _) => match create_key(secrets, &account, path) {
+        (Lookup::Absent, _) => match create_key(secrets, &account) {
             Ok(k) => Some(k),
             Err(e) => {
                 notices.push(Notice::DiaryNotEncrypted {
@@ -129,6 +146,77 @@ pub fn open_strict(path: &Path, secrets: &Secrets) -> Result<Opened> {
     })
 }
 
+pub use crate::events::VaultStatus as Status;
+
+pub fn status(db: &Database) -> Status {
+    let locked = db.is_locked();
+    Status {
+        encrypted: locked || db.is_encrypted(),
+        passphrase: db.path().is_some_and(passphrase::is_set),
+        locked,
+    }
+}
+
+fn diary_of(db: &Database) -> Result<&Path> {
+    db.path()
+        .ok_or_else(|| Error::Internal("the diary is not a file this session".into()))
+}
+
+/// Sets the passphrase, or changes it (`current` must then be the one set). Only the key is
+/// wrapped anew: the diary itself is never rewritten.
+pub fn set_passphrase(db: &Database, current: Option<&str>, new: &str) -> Result<Status> {
+    let diary = diary_of(db)?;
+    passphrase::check(new)?;
+    let key = db.key().ok_or_else(|| {
+        Error::InvalidInput("the diary is not encrypted (no keychain to keep its key)".into())
+    })?;
+    if let Some(w) = passphrase::load(diary)? {
+        passphrase::unwrap(&w, current.unwrap_or_default())?;
+    }
+    passphrase::save(diary, &passphrase::wrap(&key, new)?)?;
+    Ok(status(db))
+}
+
+/// Removes the passphrase (the one set must be given). The keychain must hold the key first:
+/// it is then its only copy.
+pub fn remove_passphrase(db: &Database, secrets: &Secrets, current: &str) -> Result<Status> {
+    let diary = diary_of(db)?;
+    let w = passphrase::load(diary)?.ok_or(Error::NoPassphrase)?;
+    let key = passphrase::unwrap(&w, current)?;
+    let account = account_for(diary);
+    let kept = |k: &Key| matches!(secrets.diary_key(&account), Ok(Some(h)) if Key::from_hex(&h).as_ref() == Some(k));
+    if !kept(&key) {
+        secrets.set_diary_key(&account, &key.to_hex())?;
+        if !kept(&key) {
+            return Err(Error::KeychainUnavailable(
+                "the keychain did not keep the diary's key".into(),
+            ));
+        }
+    }
+    passphrase::remove(diary)?;
+    Ok(status(db))
+}
+
+/// Closes the diary and forgets its key; only the passphrase opens it again.
+pub fn lock(db: &Database) -> Result<Status> {
+    if !passphrase::is_set(diary_of(db)?) {
+        return Err(Error::NoPassphrase);
+    }
+    db.lock()?;
+    Ok(status(db))
+}
+
+/// Opens the locked diary with the key the passphrase unwraps (`WrongPassphrase` otherwise; there
+/// is no lock-out: the file is never at risk from tries).
+pub fn unlock(db: &Database, passphrase: &str) -> Result<Status> {
+    let w = passphrase::load(diary_of(db)?)?.ok_or(Error::NoPassphrase)?;
+    let key = passphrase::unwrap(&w, passphrase)?;
+    if db.is_locked() {
+        db.unlock(key)?;
+    }
+    Ok(status(db))
+}
+
 /// The plain backups (taken before this version) encrypted like the diary, and what interrupted
 /// conversions left among them tidied. A backup that cannot be converted now stays as it is and
 /// is tried again at the next start.
@@ -160,13 +248,9 @@ fn encrypt_backups(diary: &Path, key: &Key) {
 }
 
 /// A new key, stored in the keychain and read back from it (so it is known to be kept) before
-/// any file is encrypted with it. Made under a lock file beside the diary, so the app and the
-/// command line starting together agree on one key.
-fn create_key(secrets: &Secrets, account: &str, diary: &Path) -> Result<Key> {
-    let _lock = KeyLock::take(&diary.with_extension("keylock"))?;
-    if let Lookup::Found(k) = lookup(secrets, account) {
-        return Ok(k);
-    }
+/// any file is encrypted with it. Called under the start lock, after the keychain said it has
+/// none: no other Haemong process makes one for this diary meanwhile.
+fn create_key(secrets: &Secrets, account: &str) -> Result<Key> {
     let key = Key::random()?;
     secrets.set_diary_key(account, &key.to_hex())?;
     match secrets.diary_key(account)? {
@@ -177,46 +261,19 @@ fn create_key(secrets: &Secrets, account: &str, diary: &Path) -> Result<Key> {
     }
 }
 
-/// A lock file held while a key is made; one left by a crash is taken over after a while.
-struct KeyLock(PathBuf);
-
-impl KeyLock {
-    fn take(path: &Path) -> Result<KeyLock> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        for _ in 0..100 {
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(path)
-            {
-                Ok(_) => return Ok(KeyLock(path.to_path_buf())),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let stale = std::fs::metadata(path)
-                        .and_then(|m| m.modified())
-                        .ok()
-                        .and_then(|t| t.elapsed().ok())
-                        .is_some_and(|age| age > Duration::from_secs(30));
-                    if stale {
-                        let _ = std::fs::remove_file(path);
-                    } else {
-                        std::thread::sleep(Duration::from_millis(100));
-                    }
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(Error::Internal(
-            "another program is making the diary's key".into(),
-        ))
+/// The OS lock (released when its process ends, however it ends) beside the diary.
+fn start_lock(diary: &Path) -> Result<fd_lock::RwLock<std::fs::File>> {
+    if let Some(dir) = diary.parent() {
+        std::fs::create_dir_all(dir)?;
     }
-}
-
-impl Drop for KeyLock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
+    let mut name = diary.file_name().unwrap_or_default().to_os_string();
+    name.push(".startlock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(diary.with_file_name(name))?;
+    Ok(fd_lock::RwLock::new(file))
 }
 
 #[cfg(test)]
@@ -271,7 +328,6 @@ mod tests {
         assert_eq!(cipher::state_of(&path).unwrap(), FileState::Encrypted);
         let hex = store.get(&account_for(&path)).unwrap().expect("a key kept");
         assert!(Key::from_hex(&hex).is_some(), "64 hex digits");
-        assert!(!path.with_extension("keylock").exists(), "the lock is gone");
         let again = open_strict(&path, &secrets).unwrap();
         assert_eq!(count(&again.db), 1, "reopened with the same key");
     }
@@ -314,6 +370,39 @@ mod tests {
     }
 
     #[test]
+    fn a_key_that_does_not_open_the_diary_leaves_it_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("diary.sqlite3");
+        let store = Arc::new(SessionStore::default());
+        let secrets = Secrets::new(store.clone());
+        let opened = open_strict(&path, &secrets).unwrap();
+        add(&opened.db, "a dream");
+        drop(opened);
+        assert!(
+            !dir.path().join("diary.sqlite3-wal").exists(),
+            "the last connection folded the WAL in"
+        );
+        let before = std::fs::read(&path).unwrap();
+        // Another key under the diary's account (a keychain restored from elsewhere, say).
+        store
+            .set(&account_for(&path), &Key::random().unwrap().to_hex())
+            .unwrap();
+        let err = open_strict(&path, &secrets).unwrap_err();
+        assert_eq!(err.kind(), crate::error::ErrorKind::DiaryKeyMissing);
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "not moved, not replaced"
+        );
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("broken"))
+            .collect();
+        assert!(names.is_empty(), "nothing moved aside: {names:?}");
+    }
+
+    #[test]
     fn without_a_keychain_the_diary_stays_plain_and_says_so() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("diary.sqlite3");
@@ -350,7 +439,7 @@ mod tests {
             "the backup too"
         );
         assert_eq!(
-            crate::data::backup::verify(&b, opened.db.key()).unwrap(),
+            crate::data::backup::verify(&b, opened.db.key().as_ref()).unwrap(),
             1,
             "and it still verifies"
         );

@@ -170,13 +170,34 @@ fn main() {
             .join("diary.sqlite3")
     });
     std::fs::create_dir_all(db.parent().unwrap()).unwrap();
-    // `BENCH_ONLY=import|markdown|backup`: that part alone, on the diary a full run left (for
+    // `BENCH_ONLY=import|markdown|backup|queries`: that part alone, on the diary a full run left (for
     // working on one figure; `make bench` always runs everything).
     if let Ok(part) = std::env::var("BENCH_ONLY") {
         let enc_path = db.with_file_name("diary-encrypted.sqlite3");
         let hex = std::fs::read_to_string(enc_path.with_extension("key")).unwrap();
         let key = haemong_lib::db::Key::from_hex(&hex);
         let diary = Database::open_keyed(&enc_path, key).unwrap().db;
+        if part == "queries" {
+            // The queries on the plain diary and its encrypted copy, side by side, with the
+            // encrypted connection's page cache at each size in BENCH_CACHES (KiB).
+            let plain = query_cases(&Database::open(&db).unwrap().db);
+            let sizes = std::env::var("BENCH_CACHES").unwrap_or_else(|_| "65536".into());
+            for kib in sizes.split(',').map(|k| k.trim().parse::<i64>().unwrap()) {
+                diary
+                    .call_blocking(|c| Ok(c.pragma_update(None, "cache_size", -kib)?))
+                    .unwrap();
+                let enc = query_cases(&diary);
+                eprintln!("-- page cache {kib} KiB");
+                for (p, e) in plain.iter().zip(&enc) {
+                    let (pm, em) = (
+                        p["median_ms"].as_f64().unwrap(),
+                        e["median_ms"].as_f64().unwrap(),
+                    );
+                    eprintln!("{:>7.2} {:>7.2} {:>5.2}x  {}", pm, em, em / pm, p["case"]);
+                }
+            }
+            return;
+        }
         let figures = data_figures(&diary, &enc_path, Some(&part));
         eprintln!("{}", serde_json::to_string_pretty(&figures).unwrap());
         return;
@@ -411,9 +432,7 @@ fn data_figures(diary: &Database, db: &std::path::Path, only: Option<&str>) -> s
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", into.display()));
         }
-        Database::open_keyed(&into, diary.key().cloned())
-            .unwrap()
-            .db
+        Database::open_keyed(&into, diary.key()).unwrap().db
     };
     let none = haemong_lib::data::Progress::none();
     if wanted("import") {
@@ -527,7 +546,8 @@ fn backup_figures(diary: &Database, db: &std::path::Path) -> serde_json::Value {
     let t = Instant::now();
     let none = haemong_lib::data::Progress::none();
     let written =
-        haemong_lib::data::backup::copy_verified(db, &backup_to, diary.key(), &none).unwrap();
+        haemong_lib::data::backup::copy_verified(db, &backup_to, diary.key().as_ref(), &none)
+            .unwrap();
     let backup_s = t.elapsed().as_secs_f64();
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
     let (during_max, during_p99, during_n) = stat(&mut h.join().unwrap());
@@ -535,7 +555,7 @@ fn backup_figures(diary: &Database, db: &std::path::Path) -> serde_json::Value {
     let backup_mb = written.bytes as f64 / 1e6;
     // The verification alone, again on the copy: how the time splits.
     let t = Instant::now();
-    haemong_lib::data::backup::verify(&backup_to, diary.key()).unwrap();
+    haemong_lib::data::backup::verify(&backup_to, diary.key().as_ref()).unwrap();
     let verify_s = t.elapsed().as_secs_f64();
     let _ = std::fs::remove_file(&backup_to);
     eprintln!(

@@ -84,13 +84,19 @@ const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 /**
  * Opens the app in a new WebDriver session (no browserName: tauri-driver picks WebKitWebDriver).
- * `application` replaces the binary (a wrapper script, say).
+ * `application` replaces the binary (a wrapper script, say); `locked`: the diary has a passphrase,
+ * so the window is ready when its lock screen is.
  */
-export async function openApp(driver, { application = BIN } = {}) {
+export async function openApp(driver, { application = BIN, locked = false } = {}) {
   const value = await wd(driver.base, 'POST', '/session', {
     capabilities: { alwaysMatch: { 'tauri:options': { application } } },
   });
   const s = new Session(driver.base, value.sessionId);
+  // A diary with a passphrase starts on the lock screen; the rest waits for the passphrase.
+  if (locked) {
+    await s.waitFor(() => s.exec('const l = document.querySelector(\'[data-testid="lock-screen"]\'); return !!l && !l.hidden'), { what: 'the lock screen' });
+    return s;
+  }
   await s.waitFor(() => s.exec('return document.readyState === "complete" && !!document.querySelector(".save-state[data-state]") && document.querySelector(".save-state").textContent !== ""'));
   // The settings and insights views are made just after the first paint (ui/js/main.js).
   await s.waitFor(async () => (await s.exec('return document.body.dataset.ready ?? null')) !== null || (await s.exec('return location.pathname')).endsWith('quick.html'));

@@ -51,7 +51,7 @@ fn plain_diary(path: &Path, n: usize) {
             haemong_lib::db::entries::create(
                 c,
                 &haemong_lib::diary::EntryInput {
-                    body: format!("{CANARY} night {i} {}", "꿈 ".repeat(300)),
+                    body: format!("{CANARY} night {i} {}", "꿈 ".repeat(3000)),
                     ..Default::default()
                 },
             )?;
@@ -105,7 +105,8 @@ fn a_plain_diary_killed_at_each_step_of_its_encryption_is_readable_every_time() 
     for step in cipher::STEPS {
         let home = tempfile::tempdir().unwrap();
         let diary = diary_of(home.path());
-        plain_diary(&diary, 30);
+        // Over 2 MiB, so a kill while wiping leaves part of the plain file unwiped.
+        plain_diary(&diary, 250);
         // A plain backup from before, converted too.
         let backups = diary.with_file_name("backups");
         std::fs::create_dir_all(&backups).unwrap();
@@ -118,22 +119,26 @@ fn a_plain_diary_killed_at_each_step_of_its_encryption_is_readable_every_time() 
         .unwrap();
         let killed = haemong(
             home.path(),
-            &["list", "--json", "--limit", "100"],
+            &["list", "--json", "--limit", "1000"],
             &[("HAEMONG_TEST_KILL_AT", step)],
         );
-        assert!(
-            !killed.status.success(),
-            "{step}: the process was killed at the step (stderr: {})",
-            String::from_utf8_lossy(&killed.stderr)
-        );
+        {
+            use std::os::unix::process::ExitStatusExt;
+            assert_eq!(
+                killed.status.signal(),
+                Some(9),
+                "{step}: the process was killed (SIGKILL) at the step (stderr: {})",
+                String::from_utf8_lossy(&killed.stderr)
+            );
+        }
         let state = cipher::state_of(&diary).unwrap();
         assert!(
             matches!(state, FileState::Plain | FileState::Encrypted),
             "{step}: a diary is in place after the kill ({state:?})"
         );
         // The next start finishes the work.
-        let again = haemong(home.path(), &["list", "--json", "--limit", "100"], &[]);
-        assert_eq!(listed(&again), 30, "{step}: every entry is readable");
+        let again = haemong(home.path(), &["list", "--json", "--limit", "1000"], &[]);
+        assert_eq!(listed(&again), 250, "{step}: every entry is readable");
         assert_eq!(
             cipher::state_of(&diary).unwrap(),
             FileState::Encrypted,

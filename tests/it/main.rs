@@ -8,6 +8,7 @@ mod encryption;
 mod endpoint;
 mod interpret;
 mod keychain;
+mod lock;
 mod recovery;
 mod security;
 mod sse_server;

@@ -44,16 +44,18 @@ fn a_corrupted_database_is_moved_aside_and_a_fresh_diary_starts() {
 }
 
 #[test]
-fn a_database_with_a_torn_header_is_recovered_too() {
+fn a_plain_database_with_a_torn_header_is_recovered_too() {
     let dir = tempfile::tempdir().unwrap();
     let p = paths(dir.path());
-    // A real diary, then its first page overwritten, as a bad disk or a half-copied backup does.
-    let state = AppState::with_secrets(p.clone(), no_keychain());
-    drop(state);
+    // A real (plain) diary, then its first bytes overwritten, as a bad disk or a half-copied
+    // backup does.
+    haemong_lib::db::Database::open(&p.diary_file).unwrap();
     let mut bytes = fs::read(&p.diary_file).unwrap();
     for b in bytes.iter_mut().take(100) {
         *b = 0xAB;
     }
+    // Not whole pages: nothing an encrypted diary could be.
+    bytes.truncate(bytes.len() - 100);
     fs::write(&p.diary_file, &bytes).unwrap();
     let state = AppState::with_secrets(p.clone(), no_keychain());
     assert!(
@@ -63,6 +65,54 @@ fn a_database_with_a_torn_header_is_recovered_too() {
         ),
         "a torn header is reported"
     );
+}
+
+#[test]
+fn an_encrypted_diary_that_its_key_does_not_open_is_never_moved_or_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = paths(dir.path());
+    let state = AppState::with_secrets(p.clone(), no_keychain());
+    state
+        .db
+        .call_blocking(|c| {
+            haemong_lib::db::entries::create(
+                c,
+                &haemong_lib::diary::EntryInput {
+                    body: "kept".into(),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    drop(state);
+    // Its first page torn: only the right key could tell damage from another key, so the file
+    // is left exactly as it is, and no new diary takes its place.
+    let mut bytes = fs::read(&p.diary_file).unwrap();
+    for b in bytes.iter_mut().take(100) {
+        *b = 0xAB;
+    }
+    fs::write(&p.diary_file, &bytes).unwrap();
+    let state = AppState::with_secrets(p.clone(), no_keychain());
+    assert!(
+        matches!(
+            haemong_lib::app::take_notices(&state).as_slice(),
+            [Notice::DiaryKeyMissing { .. }]
+        ),
+        "the user is told the key does not open it"
+    );
+    assert!(state.db.path().is_none(), "this session runs in memory");
+    drop(state);
+    assert_eq!(
+        fs::read(&p.diary_file).unwrap(),
+        bytes,
+        "the file byte for byte"
+    );
+    let beside: Vec<String> = fs::read_dir(&p.data_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("broken"))
+        .collect();
+    assert!(beside.is_empty(), "nothing moved aside: {beside:?}");
 }
 
 #[test]

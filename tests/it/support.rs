@@ -29,6 +29,13 @@ struct TestKeychain {
     api_keys: SessionStore,
 }
 
+/// Takes a diary's key out of the test keychain, as a new computer or a reset keychain would.
+pub fn forget_diary_key(diary: &std::path::Path) {
+    diary_keys()
+        .delete(&haemong_lib::vault::account_for(diary))
+        .unwrap();
+}
+
 fn diary_keys() -> &'static SessionStore {
     static KEYS: std::sync::OnceLock<SessionStore> = std::sync::OnceLock::new();
     KEYS.get_or_init(SessionStore::default)

@@ -32,7 +32,8 @@ impl Rig {
         let state = self.app.state();
         let path = state.paths.diary_file.clone();
         // A connection of its own, keyed like the app's: what is on disk, not what the app holds.
-        let c = haemong_lib::db::cipher::open(&path, Default::default(), state.db.key()).unwrap();
+        let c = haemong_lib::db::cipher::open(&path, Default::default(), state.db.key().as_ref())
+            .unwrap();
         c.query_row("SELECT count(*) FROM messages", [], |r| r.get(0))
             .unwrap()
     }

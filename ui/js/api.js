@@ -74,6 +74,14 @@ export const api = {
   dataBackupNow: () => invoke('data_backup_now'),
   dataRestore: (name) => invoke('data_restore', { name }),
   dataCancel: () => invoke('data_cancel'),
+  vaultStatus: () => invoke('vault_status'),
+  vaultSetPassphrase: (passphrase, current) => invoke('vault_set_passphrase', { passphrase, current: current || null }),
+  vaultRemovePassphrase: (passphrase) => invoke('vault_remove_passphrase', { passphrase }),
+  vaultLock: () => invoke('vault_lock'),
+  vaultUnlock: (passphrase) => invoke('vault_unlock', { passphrase }),
+  /** Calls `handler({ encrypted, passphrase, locked })` whenever the diary is locked, unlocked or its passphrase changes. */
+  onVaultChanged: (handler) => tauri.webviewWindow.getCurrentWebviewWindow()
+    .listen('vault:changed', (e) => handler(e.payload)),
   /** Calls `handler({ done, total })` as an export, import, backup or restore moves on. */
   onDataProgress: (handler) => tauri.webviewWindow.getCurrentWebviewWindow()
     .listen('data:progress', (e) => handler(e.payload)),
@@ -86,7 +94,7 @@ export const api = {
    */
   onAppEvent: (handler) => {
     const w = tauri.webviewWindow.getCurrentWebviewWindow();
-    return Promise.all(['diary:changed', 'app:open-entry', 'app:new-entry', 'app:show-view', 'app:quit-requested']
+    return Promise.all(['diary:changed', 'app:open-entry', 'app:new-entry', 'app:show-view', 'app:quit-requested', 'app:lock-requested']
       .map((name) => w.listen(name, (e) => handler(name, e.payload))));
   },
   hideWindow: () => tauri.window.getCurrentWindow().hide(),

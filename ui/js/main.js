@@ -13,6 +13,7 @@ import { toast, toastError } from './toast.js';
 import { confirmDialog } from './confirm.js';
 import { loadUiState } from './uistate.js';
 import { createFilters, EMPTY } from './diary/filters.js';
+import { createLock } from './lock.js';
 
 const views = {
   diary: document.getElementById('view-diary'),
@@ -52,9 +53,10 @@ async function boot() {
   // Everything the first paint does not wait on starts now, side by side.
   const interpreterP = createInterpreter();
   const noticesP = api.appNotices().catch(() => []);
-  const [settings, uiState] = await Promise.all([
+  const [settings, uiState, vault] = await Promise.all([
     api.settingsGet().catch(() => ({ language: 'system', theme: 'system' })),
     loadUiState(),
+    api.vaultStatus().catch(() => ({ encrypted: false, passphrase: false, locked: false })),
   ]);
   ui = uiState;
   // What the last session left, read before this one starts changing it.
@@ -72,6 +74,21 @@ async function boot() {
     initial: { ...EMPTY, ...(restore.filter ?? {}) },
     onChange(f) { ui.set({ filter: f }); list.setFilter(f); },
   });
+  // A diary with a passphrase starts locked: nothing of it is read before the passphrase opens it.
+  let booted = false;
+  const lock = createLock({
+    status: vault,
+    beforeLock: () => editor?.flush(),
+    async onUnlocked() {
+      if (!booted) return; // the start goes on by itself
+      await list.refresh();
+      await editor.reload();
+      filters.tagsChanged();
+    },
+  });
+  lock.setMinutes(settings.autolockMinutes ?? 0);
+  document.addEventListener('haemong:settings', (e) => lock.setMinutes(e.detail.autolockMinutes ?? 0));
+  await lock.untilUnlocked();
   // The list first: it is fetched while the rest of the window is put together.
   const listed = list.setFilter(filters.get());
   // The dream that was open last time, when it still exists; otherwise a new page to write on.
@@ -98,7 +115,10 @@ async function boot() {
       const [{ createSettings }, now, info, presets] = await Promise.all([
         import('./settings.js'), api.settingsGet(), api.appInfo(), api.settingsProviders(),
       ]);
-      return createSettings(now, info, presets, { flushDiary: () => editor.flush() });
+      const made = createSettings(now, info, presets, { flushDiary: () => editor.flush() });
+      const { createPrivacySection } = await import('./privacy.js');
+      createPrivacySection({ lock });
+      return made;
     },
   };
   setupResizer(ui);
@@ -156,6 +176,11 @@ async function boot() {
     } else if (name === 'app:new-entry') {
       show('diary');
       await editor.newEntry();
+    } else if (name === 'app:lock-requested') {
+      await lock.lockNow().catch((e) => toastError(tError(e)));
+    } else if (name === 'app:show-view' && payload.view === 'privacy') {
+      await show('settings');
+      document.querySelector('[data-testid="privacy-passphrase-set"]').scrollIntoView({ block: 'center' });
     } else if (name === 'app:show-view' && payload.view === 'about') {
       show('settings');
       document.querySelector('.about').scrollIntoView({ block: 'center' });
@@ -175,6 +200,7 @@ async function boot() {
     toast(t(`notice.${n.kind}`, n), { kind: good ? 'info' : 'error', ms: good ? 8000 : 30000 });
   }
   // Two frames: the list is painted and the window takes input.
+  booted = true;
   performance.mark('haemong:listed');
   requestAnimationFrame(() => requestAnimationFrame(() => {
     performance.mark('haemong:ready');

@@ -20,7 +20,7 @@ export function createSettings(initial, info, presets, { flushDiary } = {}) {
     timeoutSecs: q('settings-timeout'), maxAnswerKb: q('settings-max-answer'), shortcut: q('settings-shortcut'),
     authHeader: q('settings-auth-header'), allowInsecureHttp: q('settings-allow-insecure'),
     reminderEnabled: q('settings-reminder'), reminderTime: q('settings-reminder-time'),
-    localOnly: q('privacy-local-only'), autoBackup: q('data-auto-backup'), backupDaily: q('data-backup-daily'), backupWeekly: q('data-backup-weekly'),
+    localOnly: q('privacy-local-only'), autolockMinutes: q('privacy-autolock'), autoBackup: q('data-auto-backup'), backupDaily: q('data-backup-daily'), backupWeekly: q('data-backup-weekly'),
   };
   const keyInput = q('settings-api-key');
   const keyStatus = q('settings-key-status');
@@ -145,7 +145,8 @@ export function createSettings(initial, info, presets, { flushDiary } = {}) {
   }
 
   const value = (el) => (el.type === 'checkbox' ? el.checked : el.dataset.accel !== undefined ? el.dataset.accel
-    : el.type === 'number' ? Math.max(0, Math.min(Number(el.max), Math.round(Number(el.value) || 0))) : el.value);
+    : el.type === 'number' ? Math.max(0, Math.min(Number(el.max), Math.round(Number(el.value) || 0)))
+      : el.dataset.number !== undefined ? Number(el.value) : el.value);
   const form = () => Object.fromEntries(Object.entries(f).map(([k, el]) => [k, value(el)]));
 
   // Saves `values` over what is saved; the form is refilled (with the normalised address, …)
@@ -209,6 +210,12 @@ export function createSettings(initial, info, presets, { flushDiary } = {}) {
     saveSettings({ localOnly: f.localOnly.checked })
       .then(() => toast(t(current.localOnly ? 'privacy.localOnlyOn' : 'privacy.localOnlyOff')))
       .catch((e) => { f.localOnly.checked = current.localOnly; toastError(tError(e)); });
+  });
+  // So does the idle time before the diary locks itself.
+  f.autolockMinutes.addEventListener('change', () => {
+    saveSettings({ autolockMinutes: value(f.autolockMinutes) })
+      .catch((e) => toastError(tError(e)))
+      .finally(() => { f.autolockMinutes.value = String(current.autolockMinutes ?? 0); });
   });
   // Automatic backups and how many are kept apply at once too.
   f.autoBackup.addEventListener('change', () => {
