@@ -4,6 +4,8 @@
 mod cli;
 mod crash;
 mod diary_commands;
+// The conversion is killed with SIGKILL at each step: Unix only.
+#[cfg(unix)]
 mod encryption;
 mod endpoint;
 mod interpret;
