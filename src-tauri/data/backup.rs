@@ -21,8 +21,6 @@ use crate::db::cipher::{self, FileState};
 use crate::db::{Database, Key};
 use crate::error::{Error, Result};
 
-/// The page cache of each worker checking an encrypted copy, in KiB (freed when the check ends).
-const VERIFY_CACHE_KIB: i64 = 256 * 1024;
 /// Pages copied per step (4 KiB each: 16 MiB), each flushed to disk before the next.
 const PAGES_PER_STEP: i32 = 4096;
 const PREFIX: &str = "diary-";
@@ -209,10 +207,8 @@ fn integrity_ok(path: &Path, key: Option<&Key>, tables: &[String]) -> Result<boo
     let open = || -> Result<Connection> {
         let c = cipher::open(path, OpenFlags::SQLITE_OPEN_READ_ONLY, key)?;
         if key.is_some() {
-            // SQLCipher reads through the page cache only (no memory map) and decrypts each page
-            // it reads: checking an index against its table seeks the same pages again and
-            // again, so each worker keeps them decrypted while the check runs.
-            c.pragma_update(None, "cache_size", -VERIFY_CACHE_KIB)?;
+            // SQLCipher reads through the page cache only (no memory map).
+            c.pragma_update(None, "cache_size", -cipher::CHECK_CACHE_KIB)?;
         } else {
             c.pragma_update(None, "mmap_size", 1_i64 << 30)?;
         }

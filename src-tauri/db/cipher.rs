@@ -13,6 +13,10 @@ use crate::error::{Error, Result};
 
 pub const KEY_BYTES: usize = 32;
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+/// The page cache, in KiB, of a connection checking a whole encrypted file (`integrity_check`):
+/// each page is decrypted as it is read, and the check's index seeks read the same pages again
+/// and again, so they stay decrypted while it runs (freed when the connection closes).
+pub const CHECK_CACHE_KIB: i64 = 256 * 1024;
 /// SQLCipher's page size (its default, and the only one this app writes).
 const PAGE: u64 = 4096;
 
@@ -305,11 +309,8 @@ fn count_entries(c: &Connection) -> Result<i64> {
 fn verify_copy(enc: &Path, key: &Key, version: i64, entries: i64) -> Result<()> {
     let c = Connection::open_with_flags(enc, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     key_connection(&c, Some(key))?;
-    // Each page is decrypted as it is read: the check's index seeks keep them in a cache that
-    // lasts as long as this connection.
-    c.pragma_update(None, "cache_size", -256 * 1024)?;
-    let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let n = count_entries(&c)?;
+    c.pragma_update(None, "cache_size", -CHECK_CACHE_KIB)?;
+    let (v, n) = facts(&c)?;
     let check: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
     if v != version || n != entries || check != "ok" {
         return Err(Error::Internal(format!(

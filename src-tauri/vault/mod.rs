@@ -183,16 +183,7 @@ pub fn remove_passphrase(db: &Database, secrets: &Secrets, current: &str) -> Res
     let diary = diary_of(db)?;
     let w = passphrase::load(diary)?.ok_or(Error::NoPassphrase)?;
     let key = passphrase::unwrap(&w, current)?;
-    let account = account_for(diary);
-    let kept = |k: &Key| matches!(secrets.diary_key(&account), Ok(Some(h)) if Key::from_hex(&h).as_ref() == Some(k));
-    if !kept(&key) {
-        secrets.set_diary_key(&account, &key.to_hex())?;
-        if !kept(&key) {
-            return Err(Error::KeychainUnavailable(
-                "the keychain did not keep the diary's key".into(),
-            ));
-        }
-    }
+    keep_key(secrets, &account_for(diary), &key)?;
     passphrase::remove(diary)?;
     Ok(status(db))
 }
@@ -252,12 +243,24 @@ fn encrypt_backups(diary: &Path, key: &Key) {
 /// none: no other Haemong process makes one for this diary meanwhile.
 fn create_key(secrets: &Secrets, account: &str) -> Result<Key> {
     let key = Key::random()?;
+    keep_key(secrets, account, &key)?;
+    Ok(key)
+}
+
+/// `key` in the keychain under `account`, stored unless it is there already, and read back: the
+/// keychain is known to keep it before anything depends on it.
+fn keep_key(secrets: &Secrets, account: &str, key: &Key) -> Result<()> {
+    let holds = || matches!(secrets.diary_key(account), Ok(Some(hex)) if Key::from_hex(&hex).as_ref() == Some(key));
+    if holds() {
+        return Ok(());
+    }
     secrets.set_diary_key(account, &key.to_hex())?;
-    match secrets.diary_key(account)? {
-        Some(hex) if Key::from_hex(&hex).as_ref() == Some(&key) => Ok(key),
-        _ => Err(Error::KeychainUnavailable(
+    if holds() {
+        Ok(())
+    } else {
+        Err(Error::KeychainUnavailable(
             "the keychain did not keep the diary's key".into(),
-        )),
+        ))
     }
 }
 
@@ -294,6 +297,13 @@ mod tests {
         fn delete(&self, _: &str) -> Result<()> {
             Ok(())
         }
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
     }
 
     fn add(db: &Database, text: &str) {
@@ -361,9 +371,8 @@ mod tests {
             before,
             "the file byte for byte"
         );
-        let siblings: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        let siblings: Vec<_> = names_in(dir.path())
+            .into_iter()
             .filter(|n| !n.starts_with("diary.sqlite3"))
             .collect();
         assert!(siblings.is_empty(), "nothing made beside it: {siblings:?}");
@@ -394,9 +403,8 @@ mod tests {
             before,
             "not moved, not replaced"
         );
-        let names: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        let names: Vec<String> = names_in(dir.path())
+            .into_iter()
             .filter(|n| n.contains("broken"))
             .collect();
         assert!(names.is_empty(), "nothing moved aside: {names:?}");

@@ -9,6 +9,8 @@ use haemong_lib::db::cipher::{self, FileState};
 use haemong_lib::db::Database;
 use haemong_lib::secrets::{Keychain, SecretStore, SERVICE};
 
+use crate::support::names_in;
+
 const CANARY: &str = "CANARY-7f3a-돼지꿈-secret";
 
 fn haemong(home: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
@@ -31,16 +33,7 @@ fn diary_of(home: &Path) -> PathBuf {
 /// The real keychain, or a skip outside `make test` (as the keychain tests do).
 fn keychain() -> Option<Keychain> {
     let k = Keychain::new(SERVICE);
-    match k.get("probe") {
-        Ok(_) => Some(k),
-        Err(e) if std::env::var_os("HAEMONG_REQUIRE_KEYCHAIN").is_some() => {
-            panic!("the keychain is required here but unavailable: {e}")
-        }
-        Err(e) => {
-            eprintln!("SKIPPED: no Secret Service in this session ({e})");
-            None
-        }
-    }
+    crate::keychain::keychain_or_skip(&k).then_some(k)
 }
 
 /// A plain diary as an earlier version left it.
@@ -149,9 +142,8 @@ fn a_plain_diary_killed_at_each_step_of_its_encryption_is_readable_every_time() 
             FileState::Encrypted,
             "{step}: the old backup too"
         );
-        let leftovers: Vec<_> = std::fs::read_dir(diary.parent().unwrap())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        let leftovers: Vec<_> = names_in(diary.parent().unwrap())
+            .into_iter()
             .filter(|n| n.ends_with(".plain") || n.ends_with(".encrypting"))
             .collect();
         assert!(
@@ -185,17 +177,9 @@ fn the_key_gone_from_the_keychain_leaves_the_encrypted_file_untouched() {
         .get(&account)
         .unwrap()
         .expect("the key is in the keychain");
-    let names = |dir: &Path| -> Vec<String> {
-        let mut v: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        v.sort();
-        v
-    };
     let before = (
         std::fs::read(&diary).unwrap(),
-        names(diary.parent().unwrap()),
+        names_in(diary.parent().unwrap()),
     );
     keychain.delete(&account).unwrap();
 
@@ -224,7 +208,7 @@ fn the_key_gone_from_the_keychain_leaves_the_encrypted_file_untouched() {
     assert_eq!(
         (
             std::fs::read(&diary).unwrap(),
-            names(diary.parent().unwrap())
+            names_in(diary.parent().unwrap())
         ),
         before,
         "the file byte for byte, and nothing made beside it"

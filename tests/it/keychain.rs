@@ -19,7 +19,7 @@ fn test_service() -> String {
 
 /// `make test` sets HAEMONG_REQUIRE_KEYCHAIN, where a missing keychain is a failure. A plain
 /// `cargo test` outside a desktop session says it skipped instead.
-fn keychain_or_skip(k: &Keychain) -> bool {
+pub(crate) fn keychain_or_skip(k: &Keychain) -> bool {
     match k.get("probe") {
         Ok(_) => true,
         Err(e) if std::env::var_os("HAEMONG_REQUIRE_KEYCHAIN").is_some() => {

@@ -7,7 +7,7 @@ use haemong_lib::app::Notice;
 use haemong_lib::AppState;
 use serde_json::json;
 
-use crate::support::{no_keychain, paths, TestApp};
+use crate::support::{names_in, no_keychain, paths, TestApp};
 
 #[test]
 fn a_corrupted_database_is_moved_aside_and_a_fresh_diary_starts() {
@@ -107,9 +107,8 @@ fn an_encrypted_diary_that_its_key_does_not_open_is_never_moved_or_replaced() {
         bytes,
         "the file byte for byte"
     );
-    let beside: Vec<String> = fs::read_dir(&p.data_dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+    let beside: Vec<String> = names_in(&p.data_dir)
+        .into_iter()
         .filter(|n| n.contains("broken"))
         .collect();
     assert!(beside.is_empty(), "nothing moved aside: {beside:?}");

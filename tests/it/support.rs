@@ -63,6 +63,16 @@ impl SecretStore for TestKeychain {
     }
 }
 
+/// The names of the files in `dir`, sorted.
+pub fn names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("the folder is readable")
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 pub fn paths(dir: &std::path::Path) -> Paths {
     Paths::new(&dir.join("data"), &dir.join("config"))
 }
