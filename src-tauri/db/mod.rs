@@ -157,16 +157,21 @@ impl Database {
     /// Opens the locked diary again with `key` (checked by opening: a wrong key answers the
     /// database's "not a database" and the diary stays locked).
     pub fn unlock(&self, key: Key) -> Result<()> {
+        self.reopen(Some(key))
+    }
+
+    /// Opens the closed diary again, with `key` or (a plain file) without one.
+    pub fn reopen(&self, key: Option<Key>) -> Result<()> {
         let path = self
             .path
             .as_deref()
             .ok_or_else(|| Error::Internal("an in-memory diary cannot be unlocked".into()))?;
-        let (conn, reader) = connect(path, Some(&key))?;
+        let (conn, reader) = connect(path, key.as_ref())?;
         let mut writer = lock(&self.conn)?;
         *lock(&self.reader.interrupt)? = Some(reader.get_interrupt_handle());
         *lock(&self.reader.conn)? = Some(reader);
         *writer = Some(conn);
-        *lock(&self.key)? = Some(key);
+        *lock(&self.key)? = key;
         Ok(())
     }
 

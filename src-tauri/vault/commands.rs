@@ -2,6 +2,8 @@
 //! second and the database is opened or closed, so the work runs on the blocking pool; every
 //! change is told to every window (`vault:changed`).
 
+use std::time::Duration;
+
 use tauri::{AppHandle, Emitter, Runtime, State};
 
 use super::Status;
@@ -37,6 +39,10 @@ pub async fn vault_set_passphrase<R: Runtime>(
     current: Option<String>,
     passphrase: String,
 ) -> Result<Status> {
+    if !super::status(&state.db).encrypted {
+        // The diary is closed for its encryption: what is streaming is saved first.
+        state.interpreter.stop_all(Duration::from_secs(3)).await;
+    }
     let db = state.db.clone();
     let s = blocking(move || super::set_passphrase(&db, current.as_deref(), &passphrase)).await?;
     Ok(told(&app, s))
@@ -78,10 +84,7 @@ pub async fn lock_now<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> Resul
     if !super::status(&state.db).passphrase {
         return Err(Error::NoPassphrase);
     }
-    state
-        .interpreter
-        .stop_all(std::time::Duration::from_secs(3))
-        .await;
+    state.interpreter.stop_all(Duration::from_secs(3)).await;
     let db = state.db.clone();
     let s = blocking(move || super::lock(&db)).await?;
     Ok(told(app, s))

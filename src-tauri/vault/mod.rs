@@ -167,14 +167,46 @@ fn diary_of(db: &Database) -> Result<&Path> {
 pub fn set_passphrase(db: &Database, current: Option<&str>, new: &str) -> Result<Status> {
     let diary = diary_of(db)?;
     passphrase::check(new)?;
-    let key = db.key().ok_or_else(|| {
-        Error::InvalidInput("the diary is not encrypted (no keychain to keep its key)".into())
-    })?;
+    let Some(key) = db.key() else {
+        return encrypt_with_passphrase(db, diary, new);
+    };
     if let Some(w) = passphrase::load(diary)? {
         passphrase::unwrap(&w, current.unwrap_or_default())?;
     }
     passphrase::save(diary, &passphrase::wrap(&key, new)?)?;
     Ok(status(db))
+}
+
+/// A plain diary (kept plain because no keychain could keep a key) encrypted under a new key
+/// that only the passphrase keeps. The wrapped key is written before the diary depends on it;
+/// the diary is closed for the conversion (`encrypt_file` refuses while anything else has it
+/// open) and opened again, encrypted, or as it was when the conversion failed (the wrapped key is
+/// then removed again).
+fn encrypt_with_passphrase(db: &Database, diary: &Path, new: &str) -> Result<Status> {
+    if db.is_locked() || db.is_encrypted() || passphrase::is_set(diary) {
+        return Err(Error::Locked);
+    }
+    let mut start = start_lock(diary)?;
+    let _held = start.write()?;
+    let key = Key::random()?;
+    passphrase::save(diary, &passphrase::wrap(&key, new)?)?;
+    db.lock()?;
+    match cipher::encrypt_file(diary, &key) {
+        Ok(()) => {
+            log::info!("the diary is now encrypted under a passphrase");
+            db.reopen(Some(key.clone()))?;
+            encrypt_backups(diary, &key);
+            Ok(status(db))
+        }
+        Err(e) => {
+            log::warn!("the diary could not be encrypted: {}", e.kind());
+            if let Err(r) = passphrase::remove(diary) {
+                log::warn!("the unused wrapped key was not removed: {}", r.kind());
+            }
+            db.reopen(None)?;
+            Err(e)
+        }
+    }
 }
 
 /// Removes the passphrase (the one set must be given). The keychain must hold the key first:
@@ -451,5 +483,77 @@ mod tests {
             1,
             "and it still verifies"
         );
+    }
+
+    #[test]
+    fn without_a_keychain_a_passphrase_encrypts_the_diary_and_only_it_opens_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("diary.sqlite3");
+        let none = || Secrets::new(Arc::new(NoKeychain));
+        let opened = open_strict(&path, &none()).unwrap();
+        add(&opened.db, "a dream kept before the passphrase");
+        let backups = crate::data::backup::folder_of(&path);
+        let b = backups.join("diary-2026-11-29.sqlite3");
+        crate::data::backup::copy_verified(&path, &b, None, &crate::data::Progress::none())
+            .unwrap();
+
+        let s = set_passphrase(&opened.db, None, "moonlit tide").unwrap();
+        assert!(s.encrypted && s.passphrase && !s.locked, "{s:?}");
+        assert_eq!(cipher::state_of(&path).unwrap(), FileState::Encrypted);
+        assert_eq!(
+            cipher::state_of(&b).unwrap(),
+            FileState::Encrypted,
+            "the backup too"
+        );
+        assert_eq!(count(&opened.db), 1, "the diary stays open, encrypted");
+        add(&opened.db, "a dream written after");
+        assert_eq!(
+            remove_passphrase(&opened.db, &none(), "moonlit tide")
+                .unwrap_err()
+                .kind(),
+            crate::error::ErrorKind::KeychainUnavailable,
+            "the passphrase is the key's only keeper: it cannot be removed"
+        );
+        drop(opened);
+
+        let again = open_strict(&path, &none()).unwrap();
+        assert!(again.db.is_locked(), "the next start is locked");
+        assert!(again.notices.is_empty(), "{:?}", again.notices);
+        assert_eq!(
+            unlock(&again.db, "wrong one").unwrap_err().kind(),
+            crate::error::ErrorKind::WrongPassphrase
+        );
+        unlock(&again.db, "moonlit tide").unwrap();
+        assert_eq!(count(&again.db), 2, "both dreams");
+        let names = names_in(dir.path());
+        assert!(
+            !names
+                .iter()
+                .any(|n| n.contains(".plain") || n.contains(".encrypting")),
+            "nothing left aside: {names:?}"
+        );
+    }
+
+    #[test]
+    fn a_failed_encryption_leaves_the_plain_diary_open_and_no_wrapped_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("diary.sqlite3");
+        let opened = open_strict(&path, &Secrets::new(Arc::new(NoKeychain))).unwrap();
+        add(&opened.db, "still plain");
+        // Another program holds the diary open: the conversion is refused.
+        let other = rusqlite::Connection::open(&path).unwrap();
+        other
+            .execute_batch("BEGIN; SELECT count(*) FROM entries;")
+            .unwrap();
+        let err = set_passphrase(&opened.db, None, "moonlit tide").unwrap_err();
+        assert_eq!(err.kind(), crate::error::ErrorKind::DatabaseBusy, "{err}");
+        drop(other);
+        assert!(
+            !passphrase::is_set(&path),
+            "no wrapped key for a plain diary"
+        );
+        assert_eq!(cipher::state_of(&path).unwrap(), FileState::Plain);
+        assert_eq!(count(&opened.db), 1, "the diary is open again, as it was");
+        add(&opened.db, "and takes new dreams");
     }
 }

@@ -117,7 +117,7 @@ async function boot() {
       ]);
       const made = createSettings(now, info, presets, { flushDiary: () => editor.flush() });
       const { createPrivacySection } = await import('./privacy.js');
-      createPrivacySection({ lock });
+      made.privacy = createPrivacySection({ lock });
       return made;
     },
   };
@@ -195,9 +195,15 @@ async function boot() {
   const last = await lastP;
   if (last) await editor.open(last.id, last);
   if (restore.view && restore.view !== 'diary') show(restore.view);
-  for (const n of await noticesP) {
+  const notices = await noticesP;
+  for (const n of notices) {
     const good = n.kind === 'diary_encrypted';
     toast(t(`notice.${n.kind}`, n), { kind: good ? 'info' : 'error', ms: good ? 8000 : 30000 });
+  }
+  if (notices.some((n) => n.kind === 'diary_not_encrypted')) {
+    // No keychain: a passphrase is the one way to encrypt the diary here; asked for at once.
+    show('settings').then(() => lazyView('settings')).then((s) => s?.privacy.askToEncrypt())
+      .catch((err) => toastError(tError(err)));
   }
   // Two frames: the list is painted and the window takes input.
   booted = true;

@@ -24,7 +24,7 @@ export function createPrivacySection({ lock }) {
     const s = lock.status();
     state.textContent = lock.describe();
     setButton.textContent = t(s.passphrase ? 'privacy.passphraseChange' : 'privacy.passphraseSet');
-    setButton.disabled = !s.encrypted;
+    setButton.disabled = s.locked;
     removeButton.hidden = !s.passphrase;
     lockButton.disabled = !s.passphrase;
     autolock.disabled = !s.passphrase;
@@ -34,7 +34,10 @@ export function createPrivacySection({ lock }) {
     mode = which;
     const has = lock.status().passphrase;
     dialog.querySelector('#passphrase-title').textContent = t(`privacy.dialog.${which}${which === 'set' && has ? 'Change' : ''}Title`);
-    dialog.querySelector('#passphrase-note').textContent = t(which === 'set' ? 'privacy.dialog.setNote' : 'privacy.dialog.removeNote');
+    // Without a keychain the passphrase becomes the key's only keeper: forgetting it loses the diary.
+    const note = which === 'remove' ? 'privacy.dialog.removeNote'
+      : lock.status().encrypted ? 'privacy.dialog.setNote' : 'privacy.dialog.setNoteNoKeychain';
+    dialog.querySelector('#passphrase-note').textContent = t(note);
     ok.textContent = t(which === 'set' ? 'privacy.dialog.ok' : 'privacy.dialog.remove');
     ok.classList.toggle('danger', which === 'remove');
     rows.current.hidden = !has;
@@ -79,5 +82,6 @@ export function createPrivacySection({ lock }) {
   lockButton.addEventListener('click', () => lock.lockNow().catch((e) => toast(tError(e), { kind: 'error' })));
   api.onVaultChanged(() => render());
   render();
-  return { render };
+  // The start found no keychain: the diary stays plain until a passphrase keeps its key.
+  return { render, askToEncrypt: () => { if (!lock.status().encrypted && !dialog.open) open('set'); } };
 }
