@@ -49,6 +49,10 @@ pub enum Error {
     WrongPassphrase,
     #[error("no passphrase is set")]
     NoPassphrase,
+    #[error("the file is encrypted with a passphrase; it is needed to import it")]
+    PassphraseNeeded,
+    #[error("the passphrase does not open this file")]
+    WrongFilePassphrase,
     #[error("a passphrase needs {min} to {max} characters")]
     WeakPassphrase { min: usize, max: usize },
     #[error("the keychain is not available: {0}")]
@@ -100,6 +104,8 @@ impl Error {
             Error::Locked => ErrorKind::Locked,
             Error::WrongPassphrase => ErrorKind::WrongPassphrase,
             Error::NoPassphrase => ErrorKind::NoPassphrase,
+            Error::PassphraseNeeded => ErrorKind::PassphraseNeeded,
+            Error::WrongFilePassphrase => ErrorKind::WrongFilePassphrase,
             Error::WeakPassphrase { .. } => ErrorKind::WeakPassphrase,
             Error::InvalidKey(_) => ErrorKind::InvalidKey,
             Error::InvalidUrl(_) => ErrorKind::InvalidUrl,
@@ -146,6 +152,10 @@ pub enum ImportProblem {
     UnknownJournal,
     /// A folder with no Markdown or text notes in it.
     NoNotes,
+    /// An age file encrypted to someone's key rather than a passphrase.
+    SealedForKey,
+    /// An age file that is cut short or was altered.
+    Damaged,
 }
 
 impl ImportProblem {
@@ -162,6 +172,8 @@ impl ImportProblem {
             ImportProblem::UnsafeArchive => "unsafe_archive",
             ImportProblem::UnknownJournal => "unknown_journal",
             ImportProblem::NoNotes => "no_notes",
+            ImportProblem::SealedForKey => "sealed_for_key",
+            ImportProblem::Damaged => "damaged",
         }
     }
 
@@ -182,6 +194,10 @@ impl ImportProblem {
                 "the file is JSON but not a Haemong, Day One or jrnl export"
             }
             ImportProblem::NoNotes => "the folder holds no Markdown or text notes",
+            ImportProblem::SealedForKey => {
+                "the file is encrypted to a key, not with a passphrase Haemong can ask for"
+            }
+            ImportProblem::Damaged => "the encrypted file is cut short or was altered",
         }
     }
 }
@@ -217,6 +233,8 @@ pub enum ErrorKind {
     Locked,
     WrongPassphrase,
     NoPassphrase,
+    PassphraseNeeded,
+    WrongFilePassphrase,
     WeakPassphrase,
     InvalidKey,
     InvalidUrl,
@@ -265,6 +283,8 @@ impl ErrorKind {
             ErrorKind::Locked => "locked",
             ErrorKind::WrongPassphrase => "wrong_passphrase",
             ErrorKind::NoPassphrase => "no_passphrase",
+            ErrorKind::PassphraseNeeded => "passphrase_needed",
+            ErrorKind::WrongFilePassphrase => "wrong_file_passphrase",
             ErrorKind::WeakPassphrase => "weak_passphrase",
             ErrorKind::InvalidKey => "invalid_key",
             ErrorKind::InvalidUrl => "invalid_url",
@@ -422,6 +442,8 @@ mod tests {
             (ErrorKind::Locked, "locked"),
             (ErrorKind::WrongPassphrase, "wrong_passphrase"),
             (ErrorKind::NoPassphrase, "no_passphrase"),
+            (ErrorKind::PassphraseNeeded, "passphrase_needed"),
+            (ErrorKind::WrongFilePassphrase, "wrong_file_passphrase"),
             (ErrorKind::WeakPassphrase, "weak_passphrase"),
         ] {
             assert_eq!(serde_json::to_value(k).unwrap(), name, "{k:?}");
@@ -443,6 +465,8 @@ mod tests {
             ImportProblem::UnsafeArchive,
             ImportProblem::UnknownJournal,
             ImportProblem::NoNotes,
+            ImportProblem::SealedForKey,
+            ImportProblem::Damaged,
         ] {
             let key = format!("import.reason.{}", p.as_str());
             assert!(dict.contains(&key), "the English dictionary has {key}");

@@ -80,9 +80,11 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
 pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .setup(|app| {
+            app::mark("setup");
             let path = app.path();
             let paths = Paths::new(&path.app_data_dir()?, &path.app_config_dir()?);
             app.manage(AppState::init(paths));
+            app::mark("state");
             tray::lifecycle::setup(app.handle())?;
             reminder::notify::start(app.handle());
             watch_other_writers(app.handle());
@@ -93,7 +95,10 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         // the rest, and the provider stops generating (and billing) at once.
         .on_page_load(|webview, payload| {
             if payload.event() == tauri::webview::PageLoadEvent::Started {
+                app::mark("page-started");
                 stop_streams_of(webview.app_handle(), webview.label());
+            } else {
+                app::mark("page-finished");
             }
         })
         .on_window_event(|window, event| {
@@ -183,6 +188,7 @@ fn watch_other_writers<R: Runtime>(app: &tauri::AppHandle<R>) {
 }
 
 pub fn run() {
+    app::mark("main");
     // First: a second launch hands over to the running app and exits before it opens the diary.
     let mut b = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
@@ -212,6 +218,7 @@ pub fn run() {
     let app = builder(b)
         .build(tauri::generate_context!("tauri.conf.json"))
         .expect("error while building Haemong");
+    app::mark("built");
     exit_on_signals(app.handle());
     app.run(|app, event| {
         if let tauri::RunEvent::Exit = event {

@@ -78,8 +78,14 @@ pub fn take_notices(state: &AppState) -> Vec<Notice> {
 /// The UI calls this once it has painted and can take input. `make bench` sets
 /// `HAEMONG_BENCH_READY` and measures cold start up to this line.
 pub fn ready() {
+    mark("ready");
+}
+
+/// A point on the way to the first paint, for `make bench` and `tests/bench/start-phases.mjs`
+/// (which timestamp each line as it arrives): silent unless `HAEMONG_BENCH_READY` is set.
+pub fn mark(what: &str) {
     if std::env::var_os("HAEMONG_BENCH_READY").is_some() {
-        eprintln!("haemong: ready");
+        eprintln!("haemong: {what}");
     }
 }
 

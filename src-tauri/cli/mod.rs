@@ -74,8 +74,19 @@ enum Command {
     Export {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
-        #[arg(long, required_if_eq("format", "markdown"))]
+        #[arg(
+            long,
+            required_if_eq("format", "markdown"),
+            required_if_eq("encrypt", "true")
+        )]
         out: Option<PathBuf>,
+        /// Seals the JSON export with a passphrase (the age format: `age -d` opens it too),
+        /// asked twice on the terminal unless --passphrase-file is given.
+        #[arg(long)]
+        encrypt: bool,
+        /// A file whose first line is the passphrase (for scripts; never an argument itself).
+        #[arg(long, requires = "encrypt")]
+        passphrase_file: Option<PathBuf>,
     },
     /// Merges dreams into the diary from a Haemong JSON export, a Markdown folder, a Day One
     /// export (.zip or .json), a jrnl JSON export, or a folder of notes; dreams already there are
@@ -85,6 +96,10 @@ enum Command {
         /// Says what would be added, skipped and refused, and changes nothing.
         #[arg(long)]
         dry_run: bool,
+        /// For an export sealed with a passphrase: a file whose first line is the passphrase
+        /// (otherwise it is asked on the terminal).
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
     },
     /// Takes a verified backup: today's in the backups folder beside the diary (old ones pruned),
     /// or a copy at --out (a new file, or a dated file in that folder).
@@ -176,6 +191,30 @@ fn open() -> Result<Database> {
     Ok(opened.db)
 }
 
+/// A passphrase from the first line of `file`, or asked on the terminal (`twice` for a new one).
+fn passphrase(file: Option<&std::path::Path>, what: &str, twice: bool) -> Result<String> {
+    if let Some(f) = file {
+        let text = std::fs::read_to_string(f)?;
+        return Ok(text.lines().next().unwrap_or_default().to_string());
+    }
+    let no_terminal = |_| {
+        Error::InvalidInput(
+            "the passphrase is asked on a terminal; or give --passphrase-file".into(),
+        )
+    };
+    let first = rpassword::prompt_password(format!("haemong: {what}: ")).map_err(no_terminal)?;
+    if twice {
+        crate::vault::passphrase::check(&first)?;
+        let again = rpassword::prompt_password("haemong: the same again: ").map_err(no_terminal)?;
+        if again != first {
+            return Err(Error::InvalidInput(
+                "the two passphrases are not the same".into(),
+            ));
+        }
+    }
+    Ok(first)
+}
+
 fn run(command: Command) -> Result<i32> {
     let db = open()?;
     let mut out = std::io::stdout().lock();
@@ -210,7 +249,26 @@ fn run(command: Command) -> Result<i32> {
         }
         Command::Export {
             format: Format::Json,
+            out: Some(path),
+            encrypt: true,
+            passphrase_file,
+        } => {
+            let pass = passphrase(
+                passphrase_file.as_deref(),
+                "passphrase for the export",
+                true,
+            )?;
+            let n = crate::fsutil::write_atomic_with(&path, |w| {
+                data::sealed::seal(w, &pass, |w| {
+                    db.call_blocking(|c| data::export_json(c, w, now_ms()))
+                })
+            })?;
+            say(&format!("{n} dreams sealed into {}", path.display()));
+        }
+        Command::Export {
+            format: Format::Json,
             out: None,
+            ..
         } => {
             let mut w = std::io::BufWriter::new(out);
             db.call_blocking(|c| data::export_json(c, &mut w, now_ms()))?;
@@ -219,6 +277,7 @@ fn run(command: Command) -> Result<i32> {
         Command::Export {
             format: Format::Json,
             out: Some(path),
+            ..
         } => {
             let mut bytes = Vec::new();
             let n = db.call_blocking(|c| data::export_json(c, &mut bytes, now_ms()))?;
@@ -228,15 +287,25 @@ fn run(command: Command) -> Result<i32> {
         Command::Export {
             format: Format::Markdown,
             out,
+            ..
         } => {
             let dir = out.ok_or_else(|| Error::InvalidInput("--out is required".into()))?;
             let p = bar("exporting");
             let n = db.call_blocking(|c| data::markdown::export_markdown(c, &dir, &p))?;
             say(&format!("{n} dreams written to {}", dir.display()));
         }
-        Command::Import { path, dry_run } => {
+        Command::Import {
+            path,
+            dry_run,
+            passphrase_file,
+        } => {
+            let pass = match data::sealed::is_sealed_file(&path) {
+                true => Some(passphrase(passphrase_file.as_deref(), "passphrase", false)?),
+                false => None,
+            };
             let p = bar("importing");
-            let r = db.call_blocking(|c| data::import_path(c, &path, dry_run, &p))?;
+            let r =
+                db.call_blocking(|c| data::import_path(c, &path, pass.as_deref(), dry_run, &p))?;
             writeln!(
                 out,
                 "{}{} added, {} already there, {} refused ({} interpretations{})",

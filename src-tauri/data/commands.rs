@@ -13,19 +13,20 @@ use crate::error::{Error, Result};
 use crate::events::{DataProgress, EntryChanged, DATA_PROGRESS, DIARY_CHANGED};
 use crate::AppState;
 
-/// `None` when the user closed the dialog.
+/// `None` when the user closed the dialog. With `passphrase`, sealed with it (age).
 #[tauri::command]
 pub async fn data_export_json<R: Runtime>(
     window: WebviewWindow<R>,
     state: State<'_, AppState>,
+    passphrase: Option<String>,
 ) -> Result<Option<Exported>> {
     state.data.ensure_idle()?;
-    let Some(path) = pick::save(&window).await? else {
+    let Some(path) = pick::save(&window, passphrase.is_some()).await? else {
         return Ok(None);
     };
     state
         .data
-        .export_json(&state.db, path, progress(&window))
+        .export_json(&state.db, path, passphrase, progress(&window))
         .await
         .map(Some)
 }
@@ -48,18 +49,27 @@ pub async fn data_export_markdown<R: Runtime>(
         .map(Some)
 }
 
-/// `folder`: a folder of notes rather than one file.
+/// `folder`: a folder of notes rather than one file. `passphrase`: the answer to a sealed file's
+/// `PassphraseNeeded` (or `WrongFilePassphrase`), for the file picked then.
 #[tauri::command]
 pub async fn data_import<R: Runtime>(
     window: WebviewWindow<R>,
     state: State<'_, AppState>,
     folder: bool,
+    passphrase: Option<String>,
 ) -> Result<Option<Report>> {
     state.data.ensure_idle()?;
-    let Some(path) = pick::source(&window, folder).await? else {
+    let waiting = passphrase.as_ref().and(state.data.take_sealed_waiting());
+    let Some(path) = (match waiting {
+        Some(p) => Some(p),
+        None => pick::source(&window, folder).await?,
+    }) else {
         return Ok(None);
     };
-    let report = state.data.import(&state.db, path, progress(&window)).await;
+    let report = state
+        .data
+        .import(&state.db, path, passphrase, progress(&window))
+        .await;
     changed_after(window.app_handle(), report).map(Some)
 }
 
@@ -146,17 +156,26 @@ mod pick {
         }
     }
 
-    pub async fn save<R: Runtime>(w: &WebviewWindow<R>) -> Result<Option<PathBuf>> {
+    /// Where the JSON export goes; `sealed`: an age file (`….json.age`).
+    pub async fn save<R: Runtime>(w: &WebviewWindow<R>, sealed: bool) -> Result<Option<PathBuf>> {
         if let Some(p) = scripted() {
             return Ok(p);
         }
-        let name = format!("haemong-{}.json", chrono::Local::now().format("%Y-%m-%d"));
+        let day = chrono::Local::now().format("%Y-%m-%d");
+        let (name, filter) = if sealed {
+            (
+                format!("haemong-{day}.json.age"),
+                ("age", super::super::sealed::EXTENSION),
+            )
+        } else {
+            (format!("haemong-{day}.json"), ("JSON", "json"))
+        };
         let (tx, rx) = tokio::sync::oneshot::channel();
         w.dialog()
             .file()
             .set_parent(w)
             .set_file_name(&name)
-            .add_filter("JSON", &["json"])
+            .add_filter(filter.0, &[filter.1])
             .save_file(move |p| {
                 let _ = tx.send(p);
             });
@@ -175,7 +194,7 @@ mod pick {
         w.dialog()
             .file()
             .set_parent(w)
-            .add_filter("Journals", &["json", "zip", "md", "markdown", "txt"])
+            .add_filter("Journals", &["json", "age", "zip", "md", "markdown", "txt"])
             .pick_file(move |p| {
                 let _ = tx.send(p);
             });

@@ -388,7 +388,7 @@ mod tests {
             .unwrap()
             .set_len(2 << 30)
             .unwrap();
-        match crate::data::read_any(&huge) {
+        match crate::data::read_any(&huge, None) {
             Err(Error::ImportRefused(ImportProblem::TooLarge)) => {}
             other => panic!("a 2 GB file is refused as too large, got {other:?}"),
         }

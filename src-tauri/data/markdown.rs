@@ -562,7 +562,9 @@ mod tests {
             .unwrap();
         let to = Database::open_in_memory().unwrap();
         let r = to
-            .call_blocking(|c| crate::data::import_path(c, dir.path(), false, &Progress::none()))
+            .call_blocking(|c| {
+                crate::data::import_path(c, dir.path(), None, false, &Progress::none())
+            })
             .unwrap();
         assert_eq!(r.refused, 0, "every note came back: {r:?}");
         (dir, to)

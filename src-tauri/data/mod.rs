@@ -7,6 +7,7 @@ pub mod commands;
 pub mod journals;
 pub mod json;
 pub mod markdown;
+pub mod sealed;
 pub mod service;
 
 use std::path::Path;
@@ -138,16 +139,22 @@ pub(crate) fn time_ms(s: &str) -> Option<i64> {
 pub fn import_path(
     c: &mut Connection,
     path: &Path,
+    passphrase: Option<&str>,
     dry_run: bool,
     progress: &Progress,
 ) -> Result<Report> {
-    merge(c, &read_any(path)?, dry_run, progress)
+    merge(c, &read_any(path, passphrase)?, dry_run, progress)
 }
 
-/// The entries in `path`, whatever it is, and what could not come along.
-pub fn read_any(path: &Path) -> Result<Incoming> {
+/// The entries in `path`, whatever it is, and what could not come along. An export sealed with a
+/// passphrase (age) needs `passphrase`: `PassphraseNeeded` without one.
+pub fn read_any(path: &Path, passphrase: Option<&str>) -> Result<Incoming> {
     if path.is_dir() {
         return markdown::read_folder(path);
+    }
+    if sealed::is_sealed_file(path) {
+        let bytes = sealed::open(path, passphrase.ok_or(Error::PassphraseNeeded)?)?;
+        return journals::any_json(&bytes);
     }
     let mut magic = [0u8; 4];
     let mut file = std::fs::File::open(path)?;

@@ -26,6 +26,9 @@ pub struct Exported {
 #[derive(Default)]
 pub struct DataJobs {
     running: Mutex<Option<Arc<Progress>>>,
+    /// A sealed file the user picked whose passphrase is being asked for: the next import given a
+    /// passphrase opens it without a second dialog (the webview never learns where it is).
+    sealed_waiting: Mutex<Option<PathBuf>>,
 }
 
 /// Clears the running job when the work ends, however it ends.
@@ -96,11 +99,13 @@ impl DataJobs {
             .map_err(|e| Error::Internal(format!("data task failed: {e}")))?
     }
 
-    /// The whole diary as Haemong JSON at `path` (written whole or not at all).
+    /// The whole diary as Haemong JSON at `path` (written whole or not at all), sealed with
+    /// `passphrase` (age) when one is given.
     pub async fn export_json(
         &self,
         db: &Database,
         path: PathBuf,
+        passphrase: Option<String>,
         progress: Progress,
     ) -> Result<Exported> {
         db.call(super::json::assign_missing_ids).await?;
@@ -108,7 +113,13 @@ impl DataJobs {
         self.run(progress, move |p| {
             let mut c = db.snapshot()?;
             let entries = crate::fsutil::write_atomic_with(&path, |w| {
-                super::json::write_json(&mut c, w, crate::diary::now_ms(), p)
+                let now = crate::diary::now_ms();
+                match &passphrase {
+                    Some(pass) => {
+                        super::sealed::seal(w, pass, |w| super::json::write_json(&mut c, w, now, p))
+                    }
+                    None => super::json::write_json(&mut c, w, now, p),
+                }
             })?;
             Ok(Exported { path, entries })
         })
@@ -132,15 +143,41 @@ impl DataJobs {
         .await
     }
 
-    /// Merges the file or folder at `path` (any format `read_any` knows) into the diary.
-    pub async fn import(&self, db: &Database, path: PathBuf, progress: Progress) -> Result<Report> {
+    /// Merges the file or folder at `path` (any format `read_any` knows) into the diary. A sealed
+    /// file whose passphrase is missing or wrong waits for the next try (`sealed_waiting`).
+    pub async fn import(
+        &self,
+        db: &Database,
+        path: PathBuf,
+        passphrase: Option<String>,
+        progress: Progress,
+    ) -> Result<Report> {
         let db = db.clone();
-        self.run(progress, move |p| {
-            let incoming = super::read_any(&path)?;
-            p.check()?;
-            db.call_blocking(|c| super::merge(c, &incoming, false, p))
-        })
-        .await
+        let asked = path.clone();
+        let done = self
+            .run(progress, move |p| {
+                let incoming = super::read_any(&path, passphrase.as_deref())?;
+                p.check()?;
+                db.call_blocking(|c| super::merge(c, &incoming, false, p))
+            })
+            .await;
+        let again = matches!(
+            done,
+            Err(Error::PassphraseNeeded | Error::WrongFilePassphrase)
+        );
+        *self.sealed_slot() = again.then_some(asked);
+        done
+    }
+
+    /// The sealed file waiting for its passphrase, if any (taken: a later import picks anew).
+    pub fn take_sealed_waiting(&self) -> Option<PathBuf> {
+        self.sealed_slot().take()
+    }
+
+    fn sealed_slot(&self) -> std::sync::MutexGuard<'_, Option<PathBuf>> {
+        self.sealed_waiting
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
     }
 
     /// The backups beside the diary, newest first.
@@ -256,12 +293,12 @@ mod tests {
         });
         let export = {
             let (jobs, db, out) = (jobs.clone(), db.clone(), out.clone());
-            tokio::spawn(async move { jobs.export_json(&db, out, slow).await })
+            tokio::spawn(async move { jobs.export_json(&db, out, None, slow).await })
         };
         while !jobs.busy() {
             tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         }
-        let second = jobs.import(&db, out.clone(), Progress::none()).await;
+        let second = jobs.import(&db, out.clone(), None, Progress::none()).await;
         assert!(
             matches!(second, Err(Error::DataBusy)),
             "a second job is refused: {second:?}"
@@ -273,7 +310,7 @@ mod tests {
         assert!(!out.exists(), "a cancelled export writes nothing");
         assert!(!jobs.busy(), "and the slot is free again");
         let done = jobs
-            .export_json(&db, out.clone(), Progress::none())
+            .export_json(&db, out.clone(), None, Progress::none())
             .await
             .unwrap();
         assert_eq!(done.entries, 300);
@@ -283,6 +320,61 @@ mod tests {
             .filter(|n| n.contains(".tmp"))
             .collect();
         assert!(leftovers.is_empty(), "no temporary files: {leftovers:?}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_sealed_export_waits_for_its_passphrase_and_comes_in_whole() {
+        let (dir, db) = diary();
+        let jobs = DataJobs::default();
+        let out = dir.path().join("out.json.age");
+        let pass = || Some("tide lantern 3".to_string());
+        let done = jobs
+            .export_json(&db, out.clone(), pass(), Progress::none())
+            .await
+            .unwrap();
+        assert_eq!(done.entries, 300);
+        assert!(super::super::sealed::is_sealed_file(&out));
+
+        let other = Database::open(&dir.path().join("other.sqlite3"))
+            .unwrap()
+            .db;
+        let asked = jobs
+            .import(&other, out.clone(), None, Progress::none())
+            .await;
+        assert!(matches!(asked, Err(Error::PassphraseNeeded)), "{asked:?}");
+        assert_eq!(
+            jobs.take_sealed_waiting(),
+            Some(out.clone()),
+            "the file waits for it"
+        );
+        let wrong = jobs
+            .import(
+                &other,
+                out.clone(),
+                Some("tide lantern 4".into()),
+                Progress::none(),
+            )
+            .await;
+        assert!(
+            matches!(wrong, Err(Error::WrongFilePassphrase)),
+            "{wrong:?}"
+        );
+        assert_eq!(
+            jobs.take_sealed_waiting(),
+            Some(out.clone()),
+            "and again after a wrong one"
+        );
+        assert_eq!(jobs.take_sealed_waiting(), None, "taken once");
+        let report = jobs
+            .import(&other, out.clone(), pass(), Progress::none())
+            .await
+            .unwrap();
+        assert_eq!(report.added, 300, "every dream in one go");
+        assert_eq!(
+            jobs.take_sealed_waiting(),
+            None,
+            "nothing waits after it opened"
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -474,7 +474,7 @@ fn data_figures(diary: &Database, db: &std::path::Path, only: Option<&str>) -> s
         let fresh = fresh_into();
         let t = Instant::now();
         let md = fresh
-            .call_blocking(|c| haemong_lib::data::import_path(c, &notes, false, &none))
+            .call_blocking(|c| haemong_lib::data::import_path(c, &notes, None, false, &none))
             .unwrap();
         let import_s = t.elapsed().as_secs_f64();
         drop(fresh);

@@ -130,4 +130,78 @@ for (const { lang, code } of [{ lang: 'en_US.UTF-8', code: 'en' }, { lang: 'ko_K
       await s.quit();
     }
   });
+
+  test(`an export sealed with a passphrase opens in another diary with it only (${code})`, async () => {
+    const picks = join(await import('node:os').then((os) => os.tmpdir()), `haemong-picks-sealed-${process.pid}-${code}`);
+    const pick = (path) => writeFileSync(picks, `${path}\n`);
+    writeFileSync(picks, '');
+    const passphrase = code === 'ko' ? '봉인된 꿈 9' : 'sealed dream 9';
+    const canary = `age-canary-${code}-${Date.now()}`;
+    const dialogOpen = (s) => s.exec('return document.querySelector(\'[data-testid="data-passphrase-dialog"]\').open');
+    const first = await startDriver({ lang, env: { HAEMONG_TEST_PICKS: picks } });
+    drivers.push(first);
+    const sealed = join(first.home, 'diary.json.age');
+    let s = await openApp(first);
+    try {
+      await s.writeDream(`A letter sealed in wax: ${canary}`);
+      await saved(s);
+      await s.click('nav-settings');
+      await s.waitFor(() => s.exec('return !document.querySelector(\'[data-testid="data-backups"]\').closest("[hidden]")'), { what: 'the settings view' });
+      await s.click('data-export-encrypt');
+      pick(sealed);
+      await s.click('data-export-json');
+      await s.waitFor(() => dialogOpen(s), { what: 'the passphrase asked for' });
+      await s.type('data-passphrase', passphrase);
+      await s.type('data-passphrase-again', `${passphrase}!`);
+      await s.click('data-passphrase-ok');
+      assert.equal(await s.prop('data-passphrase-error', 'hidden'), false, 'two different passphrases are told');
+      await s.clear('data-passphrase-again');
+      await s.type('data-passphrase-again', passphrase);
+      await sleep(200);
+      screenshot(`data-seal-${code}`);
+      await s.click('data-passphrase-ok');
+      const state = await s.waitFor(async () => {
+        const st = await s.attr('data-progress', 'data-state');
+        return st === 'done' || st === 'error' ? st : null;
+      }, { what: 'the sealed export', timeout: 20000 });
+      assert.equal(state, 'done', await s.prop('data-result', 'textContent'));
+    } finally {
+      await s.quit();
+    }
+    const bytes = readFileSync(sealed);
+    assert.equal(bytes.subarray(0, 22).toString(), 'age-encryption.org/v1\n', 'an age file');
+    assert.ok(!bytes.includes(canary), 'the dream is not readable in it');
+
+    const second = await startDriver({ lang, env: { HAEMONG_TEST_PICKS: picks } });
+    drivers.push(second);
+    s = await openApp(second);
+    try {
+      await s.click('nav-settings');
+      await s.waitFor(() => s.exec('return !document.querySelector(\'[data-testid="data-backups"]\').closest("[hidden]")'), { what: 'the settings view' });
+      pick(sealed);
+      await s.click('data-import');
+      await s.waitFor(() => dialogOpen(s), { what: 'the passphrase asked for the sealed file' });
+      assert.equal(await s.prop('data-passphrase-again-row', 'hidden'), true, 'asked once to open');
+      pick(''); // a second file dialog would answer "closed": the file picked first is the one opened
+      await s.type('data-passphrase', 'not the passphrase');
+      await s.click('data-passphrase-ok');
+      await s.waitFor(async () => (await dialogOpen(s)) && (await s.prop('data-passphrase-error', 'hidden')) === false,
+        { what: 'the wrong passphrase told' });
+      assert.match(await s.prop('data-passphrase-error', 'textContent'), code === 'en' ? /does not open this file/ : /이 파일을 여는 암호가 아니에요/);
+      screenshot(`data-open-sealed-wrong-${code}`);
+      await s.type('data-passphrase', passphrase);
+      await s.click('data-passphrase-ok');
+      const state = await s.waitFor(async () => {
+        const st = await s.attr('data-progress', 'data-state');
+        return st === 'done' || st === 'error' ? st : null;
+      }, { what: 'the sealed import', timeout: 20000 });
+      const result = await s.prop('data-result', 'textContent');
+      assert.equal(state, 'done', result);
+      assert.match(result, code === 'en' ? /^1 dreams? added/ : /^꿈 1개를 가져왔어요/, result);
+      await s.click('nav-diary');
+      await s.waitFor(async () => (await s.entries()).some((e) => e.text.includes(canary)), { what: 'the sealed dream listed' });
+    } finally {
+      await s.quit();
+    }
+  });
 }

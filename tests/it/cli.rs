@@ -112,6 +112,88 @@ fn the_command_line_adds_lists_searches_and_carries_a_diary_to_another_and_back(
 }
 
 #[test]
+fn an_export_sealed_with_a_passphrase_carries_the_diary_and_opens_with_it_only() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let canary = "sealed-canary-밤바다-4417";
+    ok(h, &["add", &format!("A boat on a night sea: {canary}")], "");
+    let pass = h.join("pass.txt");
+    std::fs::write(&pass, "night sea 42\n").unwrap();
+    let sealed = h.join("diary.json.age");
+    let (sealed_s, pass_s) = (sealed.to_str().unwrap(), pass.to_str().unwrap());
+
+    let out = haemong(h, &["export", "--encrypt"], "");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "--encrypt needs --out (no sealed bytes to a terminal)"
+    );
+    ok(
+        h,
+        &[
+            "export",
+            "--encrypt",
+            "--out",
+            sealed_s,
+            "--passphrase-file",
+            pass_s,
+        ],
+        "",
+    );
+    let bytes = std::fs::read(&sealed).unwrap();
+    assert!(bytes.starts_with(b"age-encryption.org/v1\n"), "an age file");
+    assert!(
+        !String::from_utf8_lossy(&bytes).contains("night sea")
+            && !bytes.windows(13).any(|w| w == &canary.as_bytes()[..13]),
+        "neither the dream nor the passphrase in it"
+    );
+
+    let other = tempfile::tempdir().unwrap();
+    let o = other.path();
+    let wrong = o.join("wrong.txt");
+    std::fs::write(&wrong, "night sea 43\n").unwrap();
+    let out = haemong(
+        o,
+        &[
+            "import",
+            sealed_s,
+            "--passphrase-file",
+            wrong.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1), "a wrong passphrase fails");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("passphrase does not open this file"), "{err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert_eq!(ok(o, &["list"], ""), "", "and nothing came in");
+
+    let done = ok(o, &["import", sealed_s, "--passphrase-file", pass_s], "");
+    assert!(done.starts_with("1 added"), "{done}");
+    assert!(
+        ok(o, &["search", "밤바다"], "").contains("night sea"),
+        "the dream came through"
+    );
+    let again = ok(o, &["import", sealed_s, "--passphrase-file", pass_s], "");
+    assert!(again.starts_with("0 added, 1 already there"), "{again}");
+
+    // Cut short: refused, the diary unchanged.
+    let cut = o.join("cut.json.age");
+    std::fs::write(&cut, &bytes[..bytes.len() - 20]).unwrap();
+    let out = haemong(
+        o,
+        &["import", cut.to_str().unwrap(), "--passphrase-file", pass_s],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cut short or was altered"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn misuse_exits_2_and_failures_exit_1_with_one_line() {
     let home = tempfile::tempdir().unwrap();
     let h = home.path();

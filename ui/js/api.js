@@ -67,9 +67,9 @@ export const api = {
   trayShortcutStatus: () => invoke('tray_shortcut_status'),
   reminderPreview: () => invoke('reminder_preview'),
   // Settings → Data: the backend opens the native dialog; null when the user closed it.
-  dataExportJson: () => invoke('data_export_json'),
+  dataExportJson: (passphrase = null) => invoke('data_export_json', { passphrase }),
   dataExportMarkdown: () => invoke('data_export_markdown'),
-  dataImport: (folder) => invoke('data_import', { folder }),
+  dataImport: (folder, passphrase = null) => invoke('data_import', { folder, passphrase }),
   dataBackups: () => invoke('data_backups'),
   dataBackupNow: () => invoke('data_backup_now'),
   dataRestore: (name) => invoke('data_restore', { name }),

@@ -6,6 +6,8 @@ import { t, tError, currentLanguage } from './locale.js';
 import { confirmDialog } from './confirm.js';
 import { formatNight, formatTime } from './dates.js';
 import { formatNumber } from './i18n.js';
+import { isComposing } from './ime.js';
+import { passphraseProblem } from './passphrase.js';
 
 export function createDataSection({ keep, dataDir, flushDiary = async () => true }) {
   const q = (id) => document.querySelector(`[data-testid="${id}"]`);
@@ -84,16 +86,78 @@ export function createDataSection({ keep, dataDir, flushDiary = async () => true
     }
   }
 
+  // The passphrase for a sealed export (`twice`: a new one, typed again) or for opening one;
+  // null when the user cancels. `problem` is shown at once (the last try was wrong).
+  const ask = q('data-passphrase-dialog');
+  const askFields = { pass: q('data-passphrase'), again: q('data-passphrase-again') };
+  const askError = q('data-passphrase-error');
+  function askPassphrase({ twice, problem = '' }) {
+    ask.querySelector('#data-passphrase-title').textContent = t(twice ? 'data.sealTitle' : 'data.openTitle');
+    ask.querySelector('#data-passphrase-note').textContent = t(twice ? 'data.sealNote' : 'data.openNote');
+    q('data-passphrase-ok').textContent = t(twice ? 'data.sealOk' : 'data.openOk');
+    q('data-passphrase-again-row').hidden = !twice;
+    askFields.pass.value = '';
+    askFields.again.value = '';
+    askError.textContent = problem;
+    askError.hidden = !problem;
+    return new Promise((resolve) => {
+      const done = (value) => {
+        q('data-passphrase-ok').removeEventListener('click', ok);
+        ask.removeEventListener('close', closed);
+        for (const f of Object.values(askFields)) f.removeEventListener('keydown', enter);
+        if (ask.open) ask.close();
+        resolve(value);
+      };
+      const ok = () => {
+        const p = askFields.pass.value;
+        const wrong = twice ? passphraseProblem(p, askFields.again.value) : (p ? null : 'privacy.tooShort');
+        if (wrong) { askError.textContent = t(wrong); askError.hidden = false; return; }
+        done(p);
+      };
+      const closed = () => done(null);
+      const enter = (e) => { if (e.key === 'Enter' && !isComposing(e)) { e.preventDefault(); ok(); } };
+      q('data-passphrase-ok').addEventListener('click', ok);
+      ask.addEventListener('close', closed);
+      for (const f of Object.values(askFields)) f.addEventListener('keydown', enter);
+      ask.showModal();
+      askFields.pass.focus();
+    });
+  }
+  q('data-passphrase-cancel').addEventListener('click', () => ask.close());
+
+  // An import that meets a sealed file asks for its passphrase, again after a wrong one; the
+  // backend keeps the file picked, so no dialog opens twice.
+  async function importAsking(folder) {
+    let passphrase = null;
+    for (;;) {
+      try {
+        return await api.dataImport(folder, passphrase);
+      } catch (err) {
+        if (err?.kind !== 'passphrase_needed' && err?.kind !== 'wrong_file_passphrase') throw err;
+        passphrase = await askPassphrase({ twice: false, problem: err.kind === 'wrong_file_passphrase' ? tError(err) : '' });
+        if (passphrase == null) return null;
+      }
+    }
+  }
+
   const exported = (r) => t('data.exported', { count: n(r.entries), path: r.path });
   const imported = (r) => [
     t('data.imported', { added: n(r.added), skipped: n(r.skipped), refused: n(r.refused) }),
     r.mediaSkipped ? t('data.mediaSkipped', { count: n(r.mediaSkipped) }) : '',
   ].filter(Boolean).join('\n');
 
-  q('data-export-json').addEventListener('click', () => job('data.running.export', api.dataExportJson, exported));
+  q('data-export-json').addEventListener('click', async () => {
+    if (running) return;
+    let passphrase = null;
+    if (q('data-export-encrypt').checked) {
+      passphrase = await askPassphrase({ twice: true });
+      if (passphrase == null) return;
+    }
+    job('data.running.export', () => api.dataExportJson(passphrase), exported);
+  });
   q('data-export-markdown').addEventListener('click', () => job('data.running.markdown', api.dataExportMarkdown, exported));
-  q('data-import').addEventListener('click', () => job('data.running.import', () => api.dataImport(false), imported));
-  q('data-import-folder').addEventListener('click', () => job('data.running.import', () => api.dataImport(true), imported));
+  q('data-import').addEventListener('click', () => job('data.running.import', () => importAsking(false), imported));
+  q('data-import-folder').addEventListener('click', () => job('data.running.import', () => importAsking(true), imported));
   q('data-backup-now').addEventListener('click', () => job('data.running.backup', api.dataBackupNow,
     (w) => t('data.backedUp', { count: n(w.entries) })));
 
