@@ -156,6 +156,9 @@ pub enum ImportProblem {
     SealedForKey,
     /// An age file that is cut short or was altered.
     Damaged,
+    /// An age file whose passphrase would take far longer to check than this computer allows
+    /// (age's limit: about 16 times its own one-second target).
+    TooCostly,
 }
 
 impl ImportProblem {
@@ -174,6 +177,7 @@ impl ImportProblem {
             ImportProblem::NoNotes => "no_notes",
             ImportProblem::SealedForKey => "sealed_for_key",
             ImportProblem::Damaged => "damaged",
+            ImportProblem::TooCostly => "too_costly",
         }
     }
 
@@ -198,6 +202,9 @@ impl ImportProblem {
                 "the file is encrypted to a key, not with a passphrase Haemong can ask for"
             }
             ImportProblem::Damaged => "the encrypted file is cut short or was altered",
+            ImportProblem::TooCostly => {
+                "the file's passphrase would take far too long to check on this computer"
+            }
         }
     }
 }
@@ -467,6 +474,7 @@ mod tests {
             ImportProblem::NoNotes,
             ImportProblem::SealedForKey,
             ImportProblem::Damaged,
+            ImportProblem::TooCostly,
         ] {
             let key = format!("import.reason.{}", p.as_str());
             assert!(dict.contains(&key), "the English dictionary has {key}");

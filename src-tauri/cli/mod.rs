@@ -287,8 +287,14 @@ fn run(command: Command) -> Result<i32> {
         Command::Export {
             format: Format::Markdown,
             out,
+            encrypt,
             ..
         } => {
+            if encrypt {
+                return Err(Error::InvalidInput(
+                    "--encrypt seals the JSON export; a Markdown folder is written plain".into(),
+                ));
+            }
             let dir = out.ok_or_else(|| Error::InvalidInput("--out is required".into()))?;
             let p = bar("exporting");
             let n = db.call_blocking(|c| data::markdown::export_markdown(c, &dir, &p))?;

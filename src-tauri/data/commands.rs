@@ -59,11 +59,14 @@ pub async fn data_import<R: Runtime>(
     passphrase: Option<String>,
 ) -> Result<Option<Report>> {
     state.data.ensure_idle()?;
-    let waiting = passphrase.as_ref().and(state.data.take_sealed_waiting());
-    let Some(path) = (match waiting {
-        Some(p) => Some(p),
-        None => pick::source(&window, folder).await?,
-    }) else {
+    // Any import takes the waiting file out of its slot; only the passphrase's answer uses it.
+    let waiting = state.data.take_sealed_waiting();
+    let picked = match (&passphrase, waiting) {
+        (Some(_), Some(p)) => Some(p),
+        (Some(_), None) => None, // nothing waits for a passphrase any more (cancelled)
+        (None, _) => pick::source(&window, folder).await?,
+    };
+    let Some(path) = picked else {
         return Ok(None);
     };
     let report = state

@@ -39,9 +39,10 @@ pub fn seal<T>(
 ) -> Result<T> {
     crate::vault::passphrase::check(passphrase)?;
     let sealer = age::Encryptor::with_user_passphrase(SecretString::from(passphrase.to_owned()));
-    let mut w = sealer.wrap_output(out)?;
+    // The JSON writer makes many small writes; age seals in 64 KiB chunks.
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, sealer.wrap_output(out)?);
     let value = fill(&mut w)?;
-    w.finish()?;
+    w.into_inner().map_err(|e| e.into_error())?.finish()?;
     Ok(value)
 }
 
@@ -65,6 +66,7 @@ pub fn open(path: &Path, passphrase: &str) -> Result<Vec<u8>> {
             age::DecryptError::DecryptionFailed
             | age::DecryptError::KeyDecryptionFailed
             | age::DecryptError::NoMatchingKeys => Error::WrongFilePassphrase,
+            age::DecryptError::ExcessiveWork { .. } => refused(ImportProblem::TooCostly),
             _ => refused(ImportProblem::Damaged),
         })?;
     let mut bytes = Vec::new();

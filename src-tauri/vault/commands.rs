@@ -44,8 +44,10 @@ pub async fn vault_set_passphrase<R: Runtime>(
         state.interpreter.stop_all(Duration::from_secs(3)).await;
     }
     let db = state.db.clone();
-    let s = blocking(move || super::set_passphrase(&db, current.as_deref(), &passphrase)).await?;
-    Ok(told(&app, s))
+    let set = blocking(move || super::set_passphrase(&db, current.as_deref(), &passphrase)).await;
+    // Told either way: a failed encryption may still have closed or changed the diary.
+    let now = told(&app, super::status(&state.db));
+    set.map(|_| now)
 }
 
 #[tauri::command]

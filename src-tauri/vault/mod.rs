@@ -78,12 +78,18 @@ pub fn open_strict(path: &Path, secrets: &Secrets) -> Result<Opened> {
     let mut start = start_lock(path)?;
     let _held = start.write()?;
     // With a passphrase the diary starts locked: no keychain is asked, nothing is opened.
-    if passphrase::is_set(path) && cipher::state_of(path)? == FileState::Encrypted {
+    if passphrase::is_set(path) {
         cipher::recover(path, None)?;
-        return Ok(Opened {
-            db: Database::closed(path),
-            notices: Vec::new(),
-        });
+        if cipher::state_of(path)? == FileState::Encrypted {
+            return Ok(Opened {
+                db: Database::closed(path),
+                notices: Vec::new(),
+            });
+        }
+        // A wrapped key beside a diary that is not encrypted: setting a passphrase on a plain
+        // diary stopped before the conversion (`encrypt_with_passphrase`). It opens nothing.
+        log::warn!("a wrapped key for a conversion that did not happen is set aside");
+        passphrase::set_aside(path)?;
     }
     let account = account_for(path);
     let mut notices = Vec::new();
@@ -183,20 +189,29 @@ pub fn set_passphrase(db: &Database, current: Option<&str>, new: &str) -> Result
 /// open) and opened again, encrypted, or as it was when the conversion failed (the wrapped key is
 /// then removed again).
 fn encrypt_with_passphrase(db: &Database, diary: &Path, new: &str) -> Result<Status> {
-    if db.is_locked() || db.is_encrypted() || passphrase::is_set(diary) {
-        return Err(Error::Locked);
-    }
     let mut start = start_lock(diary)?;
     let _held = start.write()?;
+    // Looked at under the lock: a second call that waited for it finds the work done.
+    if db.is_locked() {
+        return Err(Error::Locked);
+    }
+    if db.is_encrypted()
+        || passphrase::is_set(diary)
+        || cipher::state_of(diary)? != FileState::Plain
+    {
+        return Err(Error::InvalidInput(
+            "the diary is already encrypted; give the current passphrase to change it".into(),
+        ));
+    }
     let key = Key::random()?;
     passphrase::save(diary, &passphrase::wrap(&key, new)?)?;
     db.lock()?;
     match cipher::encrypt_file(diary, &key) {
         Ok(()) => {
             log::info!("the diary is now encrypted under a passphrase");
-            db.reopen(Some(key.clone()))?;
+            let reopened = db.reopen(Some(key.clone()));
             encrypt_backups(diary, &key);
-            Ok(status(db))
+            reopened.map(|()| status(db))
         }
         Err(e) => {
             log::warn!("the diary could not be encrypted: {}", e.kind());
@@ -215,6 +230,12 @@ pub fn remove_passphrase(db: &Database, secrets: &Secrets, current: &str) -> Res
     let diary = diary_of(db)?;
     let w = passphrase::load(diary)?.ok_or(Error::NoPassphrase)?;
     let key = passphrase::unwrap(&w, current)?;
+    if db.key().as_ref() != Some(&key) {
+        // Never put into the keychain (over its own) a key that does not open this diary.
+        return Err(Error::Internal(
+            "the passphrase's key is not the open diary's".into(),
+        ));
+    }
     keep_key(secrets, &account_for(diary), &key)?;
     passphrase::remove(diary)?;
     Ok(status(db))
@@ -232,10 +253,19 @@ pub fn lock(db: &Database) -> Result<Status> {
 /// Opens the locked diary with the key the passphrase unwraps (`WrongPassphrase` otherwise; there
 /// is no lock-out: the file is never at risk from tries).
 pub fn unlock(db: &Database, passphrase: &str) -> Result<Status> {
-    let w = passphrase::load(diary_of(db)?)?.ok_or(Error::NoPassphrase)?;
+    let diary = diary_of(db)?;
+    let w = passphrase::load(diary)?.ok_or(Error::NoPassphrase)?;
     let key = passphrase::unwrap(&w, passphrase)?;
     if db.is_locked() {
-        db.unlock(key)?;
+        let mut start = start_lock(diary)?;
+        let _held = start.write()?;
+        // What a conversion under this key left (a plain copy aside, a backup not yet converted)
+        // can only be tidied with the key, and a locked start never has it: now it does.
+        if let Err(e) = cipher::recover(diary, Some(&key)) {
+            log::warn!("an interrupted encryption was not tidied: {}", e.kind());
+        }
+        db.unlock(key.clone())?;
+        encrypt_backups(diary, &key);
     }
     Ok(status(db))
 }
@@ -555,5 +585,64 @@ mod tests {
         assert_eq!(cipher::state_of(&path).unwrap(), FileState::Plain);
         assert_eq!(count(&opened.db), 1, "the diary is open again, as it was");
         add(&opened.db, "and takes new dreams");
+    }
+
+    #[test]
+    fn a_wrapped_key_beside_a_plain_diary_is_set_aside_and_the_diary_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("diary.sqlite3");
+        let none = || Secrets::new(Arc::new(NoKeychain));
+        add(&open_strict(&path, &none()).unwrap().db, "plain");
+        // The process died after the wrapped key was written, before the conversion.
+        let k = Key::random().unwrap();
+        passphrase::save(&path, &passphrase::wrap(&k, "half done").unwrap()).unwrap();
+        let opened = open_strict(&path, &none()).unwrap();
+        assert!(
+            !opened.db.is_locked(),
+            "not locked behind a key that opens nothing"
+        );
+        assert_eq!(count(&opened.db), 1);
+        assert!(!passphrase::is_set(&path), "the passphrase is not set");
+        assert!(
+            names_in(dir.path()).contains(&"diary.sqlite3.keywrap.unused".to_string()),
+            "the key is kept aside, not thrown away: {:?}",
+            names_in(dir.path())
+        );
+        set_passphrase(&opened.db, None, "whole now").unwrap();
+        assert_eq!(
+            cipher::state_of(&path).unwrap(),
+            FileState::Encrypted,
+            "and can be set again"
+        );
+    }
+
+    #[test]
+    fn unlocking_converts_what_a_locked_start_could_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("diary.sqlite3");
+        let none = || Secrets::new(Arc::new(NoKeychain));
+        let opened = open_strict(&path, &none()).unwrap();
+        add(&opened.db, "kept");
+        set_passphrase(&opened.db, None, "late backup").unwrap();
+        drop(opened);
+        // A plain backup the conversion did not reach (the process died before `encrypt_backups`).
+        let other = dir.path().join("other.sqlite3");
+        add(&open_strict(&other, &none()).unwrap().db, "plain backup");
+        let b = crate::data::backup::folder_of(&path).join("diary-2026-11-28.sqlite3");
+        crate::data::backup::copy_verified(&other, &b, None, &crate::data::Progress::none())
+            .unwrap();
+        let locked = open_strict(&path, &none()).unwrap();
+        assert!(locked.db.is_locked());
+        assert_eq!(
+            cipher::state_of(&b).unwrap(),
+            FileState::Plain,
+            "a locked start has no key"
+        );
+        unlock(&locked.db, "late backup").unwrap();
+        assert_eq!(
+            cipher::state_of(&b).unwrap(),
+            FileState::Encrypted,
+            "converted once the passphrase gave the key"
+        );
     }
 }

@@ -147,6 +147,17 @@ pub fn save(diary: &Path, w: &Wrapped) -> Result<()> {
     Ok(())
 }
 
+/// Moves a wrapped key that opens nothing out of the way (`….keywrap.unused`): a passphrase was
+/// being set on a plain diary when the process died, before the diary was encrypted with it.
+/// Kept rather than deleted, since a key is never thrown away on a guess.
+pub fn set_aside(diary: &Path) -> Result<()> {
+    let from = file_for(diary);
+    let mut to = from.clone().into_os_string();
+    to.push(".unused");
+    std::fs::rename(&from, to)?;
+    Ok(())
+}
+
 pub fn remove(diary: &Path) -> Result<()> {
     match std::fs::remove_file(file_for(diary)) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),

@@ -170,7 +170,7 @@ fn main() {
             .join("diary.sqlite3")
     });
     std::fs::create_dir_all(db.parent().unwrap()).unwrap();
-    // `BENCH_ONLY=import|markdown|backup|queries`: that part alone, on the diary a full run left (for
+    // `BENCH_ONLY=import|sealed|markdown|backup|queries`: that part alone, on the diary a full run left (for
     // working on one figure; `make bench` always runs everything).
     if let Ok(part) = std::env::var("BENCH_ONLY") {
         let enc_path = db.with_file_name("diary-encrypted.sqlite3");
@@ -266,6 +266,7 @@ fn main() {
         "export": data["export"],
         "import": data["import"],
         "markdown": data["markdown"],
+        "sealed": data["sealed"],
         "backup": data["backup"],
         "entries": ENTRIES,
         "avg_body_chars": total_chars / ENTRIES,
@@ -460,6 +461,31 @@ fn data_figures(diary: &Database, db: &std::path::Path, only: Option<&str>) -> s
         out.insert(
             "import".into(),
             serde_json::json!({ "entries": report.added, "seconds": import_s, "target_s": 15.0 }),
+        );
+    }
+    if wanted("sealed") {
+        // The JSON export sealed with a passphrase (age, issue 16), and opened again: what the
+        // seal adds to the plain export above (scrypt's ~1 s is paid once per file each way).
+        let file = db.with_file_name("export.json.age");
+        let t = Instant::now();
+        let n = haemong_lib::fsutil::write_atomic_with(&file, |w| {
+            haemong_lib::data::sealed::seal(w, "bench passphrase", |w| {
+                diary.call_blocking(|c| haemong_lib::data::export_json(c, w, 0))
+            })
+        })
+        .unwrap();
+        let seal_s = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let bytes = haemong_lib::data::sealed::open(&file, "bench passphrase").unwrap();
+        let open_s = t.elapsed().as_secs_f64();
+        let mb = bytes.len() as f64 / 1e6;
+        eprintln!(
+            "sealed export of {n} entries: {seal_s:.2} s; opened again: {open_s:.2} s ({mb:.0} MB)"
+        );
+        let _ = std::fs::remove_file(&file);
+        out.insert(
+            "sealed".into(),
+            serde_json::json!({ "entries": n, "seal_seconds": seal_s, "open_seconds": open_s, "mb": mb }),
         );
     }
     if wanted("markdown") {

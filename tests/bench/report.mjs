@@ -60,6 +60,10 @@ if (core.export) {
     if (b.verify_s) lines.push(`| of which the \`integrity_check\` of the copy (on every core) | ${f(b.verify_s, 2)} s | | |`);
     lines.push(`| longest autosave during that backup (${b.autosaves} saves, one every 10 ms; before it: ${f(b.idle_autosave_max_ms, 1)} ms over ${b.idle_autosaves}) | ${f(b.autosave_max_ms, 1)} ms | ≤ ${b.stall_target_ms} ms | ${pass(b.autosave_max_ms <= b.stall_target_ms)} |`);
   }
+  if (core.sealed) {
+    lines.push(`| the same export sealed with a passphrase (age: scrypt once, ChaCha20-Poly1305 over ${f(core.sealed.mb, 0)} MB; issue 16) | ${f(core.sealed.seal_seconds, 2)} s | — | |`);
+    lines.push(`| opening that sealed file again (before an import) | ${f(core.sealed.open_seconds, 2)} s | — | |`);
+  }
   if (core.markdown) {
     lines.push(`| Markdown folder export (one note per dream) | ${f(core.markdown.export_s, 2)} s | — | |`);
     lines.push(`| importing that folder into an empty diary | ${f(core.markdown.import_s, 2)} s | — | |`);

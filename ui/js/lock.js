@@ -22,6 +22,8 @@ export function createLock({ status, onUnlocked = async () => {}, beforeLock = a
     screen.hidden = !locked;
     document.body.dataset.locked = String(locked);
     if (locked) {
+      // A dialog left open (a passphrase being typed, a confirmation) would sit above the lock.
+      for (const d of document.querySelectorAll('dialog[open]')) d.close();
       error.hidden = true;
       input.value = '';
       input.focus();

@@ -343,6 +343,7 @@ export default {
   "import.reason.damaged": "The encrypted file is cut short or was altered.",
   "error.passphrase_needed": "This file is encrypted with a passphrase. Give it to import the dreams.",
   "error.wrong_file_passphrase": "That passphrase does not open this file. Try again.",
+  "import.reason.too_costly": "Its passphrase would take far too long to check on this computer (it was sealed with a very high work factor).",
   "import.reason.no_notes": "The folder holds no Markdown or text notes.",
   "data.running.markdown": "Exporting…",
   "data.cancelledExport": "Cancelled. No file was written.",

@@ -343,6 +343,7 @@ export default {
   "import.reason.damaged": "암호화된 파일이 잘렸거나 바뀌었어요.",
   "error.passphrase_needed": "암호로 암호화된 파일이에요. 꿈을 가져오려면 암호를 입력하세요.",
   "error.wrong_file_passphrase": "이 파일을 여는 암호가 아니에요. 다시 입력해 주세요.",
+  "import.reason.too_costly": "이 컴퓨터에서는 암호를 확인하는 데 너무 오래 걸리는 파일이에요(아주 높은 작업량으로 잠갔어요).",
   "import.reason.no_notes": "폴더에 마크다운이나 텍스트 노트가 없어요.",
   "data.running.markdown": "내보내는 중…",
   "data.cancelledExport": "취소했어요. 파일을 쓰지 않았어요.",
