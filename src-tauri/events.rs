@@ -44,6 +44,9 @@ pub struct VaultStatus {
     /// A passphrase is set: the diary starts locked and can be locked.
     pub passphrase: bool,
     pub locked: bool,
+    /// The diary is a file (not the in-memory session a start falls back to when the file cannot
+    /// be opened): only then can a passphrase be set.
+    pub file: bool,
 }
 
 /// Where the global shortcut stands.

@@ -160,6 +160,7 @@ pub fn status(db: &Database) -> Status {
         encrypted: locked || db.is_encrypted(),
         passphrase: db.path().is_some_and(passphrase::is_set),
         locked,
+        file: db.path().is_some(),
     }
 }
 

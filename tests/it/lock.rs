@@ -25,7 +25,7 @@ fn a_diary_with_a_passphrase_starts_locked_and_opens_only_with_it() {
     let status = app.ok("vault_status", json!({}));
     assert_eq!(
         status,
-        json!({ "encrypted": true, "passphrase": false, "locked": false })
+        json!({ "encrypted": true, "passphrase": false, "locked": false, "file": true })
     );
     assert_eq!(
         kind(app.invoke("vault_lock", json!({})).unwrap_err()),

@@ -24,7 +24,7 @@ export function createPrivacySection({ lock }) {
     const s = lock.status();
     state.textContent = lock.describe();
     setButton.textContent = t(s.passphrase ? 'privacy.passphraseChange' : 'privacy.passphraseSet');
-    setButton.disabled = s.locked;
+    setButton.disabled = s.locked || s.file === false;
     removeButton.hidden = !s.passphrase;
     lockButton.disabled = !s.passphrase;
     autolock.disabled = !s.passphrase;
