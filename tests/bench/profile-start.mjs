@@ -5,7 +5,7 @@
 import { mkdirSync, copyFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { startDriver, openApp } from '../e2e/harness.js';
 
@@ -29,5 +29,6 @@ for (let i = 0; i < runs; i++) {
   console.log(JSON.stringify(got));
   await s.quit();
   driver.stop();
+  rmSync(home, { recursive: true, force: true }); // each holds a copy of the 400 MB diary
 }
 process.exit(0);
