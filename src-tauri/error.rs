@@ -209,6 +209,14 @@ impl ImportProblem {
     }
 }
 
+/// A task on the blocking pool that panicked or was cancelled (the runtime shutting down): one
+/// conversion for every `spawn_blocking(…).await?`, which then reads as the work's own result.
+impl From<tokio::task::JoinError> for Error {
+    fn from(e: tokio::task::JoinError) -> Self {
+        Error::Internal(format!("a background task failed: {e}"))
+    }
+}
+
 fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(
         e.sqlite_error_code(),

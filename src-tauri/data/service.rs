@@ -94,9 +94,7 @@ impl DataJobs {
     ) -> Result<T> {
         let running = self.begin(progress)?;
         let p = running.progress.clone();
-        tokio::task::spawn_blocking(move || work(&p))
-            .await
-            .map_err(|e| Error::Internal(format!("data task failed: {e}")))?
+        tokio::task::spawn_blocking(move || work(&p)).await?
     }
 
     /// The whole diary as Haemong JSON at `path` (written whole or not at all), sealed with
@@ -183,9 +181,7 @@ impl DataJobs {
     /// The backups beside the diary, newest first.
     pub async fn backups(&self, db: &Database) -> Result<Vec<BackupInfo>> {
         let (dir, key) = (backups_of(db)?, db.key());
-        tokio::task::spawn_blocking(move || backup::list(&dir, key.as_ref()))
-            .await
-            .map_err(|e| Error::Internal(format!("data task failed: {e}")))?
+        tokio::task::spawn_blocking(move || backup::list(&dir, key.as_ref())).await?
     }
 
     /// Today's backup now (replacing one taken earlier today).

@@ -216,8 +216,7 @@ impl Database {
             let mut guard = lock(&conn)?;
             f(guard.as_mut().ok_or(Error::Locked)?)
         })
-        .await
-        .map_err(|e| Error::Internal(format!("diary task failed: {e}")))?
+        .await?
     }
 
     /// Runs a read on the read-only connection, where the newest call wins: an older one still
@@ -248,8 +247,7 @@ impl Database {
                 other => other,
             })
         })
-        .await
-        .map_err(|e| Error::Internal(format!("read task failed: {e}")))?
+        .await?
     }
 
     /// A new read-only connection to the diary file holding one snapshot (an open read

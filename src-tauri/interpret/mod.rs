@@ -52,10 +52,7 @@ pub async fn endpoint_for(
     let secrets = secrets.clone();
     let id = provider.id();
     let needs_key = provider.preset().needs_key;
-    let key = match tokio::task::spawn_blocking(move || secrets.key(id))
-        .await
-        .map_err(|e| Error::Internal(format!("keychain task failed: {e}")))?
-    {
+    let key = match tokio::task::spawn_blocking(move || secrets.key(id)).await? {
         // A server on this computer needs no key: no keychain (a bare Linux session, the command
         // line over ssh) must not keep the dream from being read.
         Err(Error::KeychainUnavailable(_)) if !needs_key => None,

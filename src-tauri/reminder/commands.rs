@@ -3,11 +3,9 @@
 
 use tauri::{AppHandle, Runtime};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 #[tauri::command]
 pub async fn reminder_preview<R: Runtime>(app: AppHandle<R>) -> Result<()> {
-    tokio::task::spawn_blocking(move || super::notify::show(&app))
-        .await
-        .map_err(|e| Error::Internal(format!("notification task: {e}")))?
+    tokio::task::spawn_blocking(move || super::notify::show(&app)).await?
 }

@@ -4,7 +4,7 @@
 use tauri::State;
 
 use super::{KeyStatus, Secrets};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::state::AppState;
 
 async fn blocking<T: Send + 'static>(
@@ -12,9 +12,7 @@ async fn blocking<T: Send + 'static>(
     f: impl FnOnce(Secrets) -> Result<T> + Send + 'static,
 ) -> Result<T> {
     let s = secrets.clone();
-    tokio::task::spawn_blocking(move || f(s))
-        .await
-        .map_err(|e| Error::Internal(format!("keychain task failed: {e}")))?
+    tokio::task::spawn_blocking(move || f(s)).await?
 }
 
 #[tauri::command]

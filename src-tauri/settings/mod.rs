@@ -238,9 +238,7 @@ impl SettingsStore {
     /// `set` on the blocking pool: the fsync never stalls an async worker.
     pub async fn save(self: &Arc<Self>, new: Settings) -> Result<Settings> {
         let me = self.clone();
-        tokio::task::spawn_blocking(move || me.set(new))
-            .await
-            .map_err(|e| Error::Internal(format!("settings task failed: {e}")))?
+        tokio::task::spawn_blocking(move || me.set(new)).await?
     }
 
     /// Saves atomically: a crash leaves either the old file or the new one, never half of one.

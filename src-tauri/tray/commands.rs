@@ -13,9 +13,7 @@ use crate::state::AppState;
 #[tauri::command]
 pub async fn tray_close_plan(state: State<'_, AppState>) -> Result<ClosePlan> {
     let seen = state.settings.get().close_notice_seen;
-    let visible = tokio::task::spawn_blocking(menu::tray_visible)
-        .await
-        .map_err(|e| Error::Internal(format!("tray check failed: {e}")))?;
+    let visible = tokio::task::spawn_blocking(menu::tray_visible).await?;
     Ok(close_plan(visible, seen))
 }
 

@@ -12,9 +12,7 @@ use crate::events;
 use crate::state::AppState;
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| Error::Internal(format!("vault task failed: {e}")))?
+    tokio::task::spawn_blocking(f).await?
 }
 
 fn told<R: Runtime>(app: &AppHandle<R>, status: Status) -> Status {

@@ -362,6 +362,17 @@ mod tests {
         }
     }
 
+    fn no_keychain() -> Secrets {
+        Secrets::new(Arc::new(NoKeychain))
+    }
+
+    /// A plain copy of the plain diary `from`, as a backup of `diary` taken on `day`.
+    fn plain_backup(diary: &Path, from: &Path, day: &str) -> std::path::PathBuf {
+        let b = crate::data::backup::folder_of(diary).join(format!("diary-{day}.sqlite3"));
+        crate::data::backup::copy_verified(from, &b, None, &crate::data::Progress::none()).unwrap();
+        b
+    }
+
     fn names_in(dir: &Path) -> Vec<String> {
         std::fs::read_dir(dir)
             .unwrap()
@@ -423,7 +434,7 @@ mod tests {
             app.notices
         );
         assert!(app.db.path().is_none(), "the app goes on in memory");
-        let err = open_strict(&path, &Secrets::new(Arc::new(NoKeychain))).unwrap_err();
+        let err = open_strict(&path, &no_keychain()).unwrap_err();
         assert_eq!(
             err.kind(),
             crate::error::ErrorKind::DiaryKeyMissing,
@@ -477,7 +488,7 @@ mod tests {
     fn without_a_keychain_the_diary_stays_plain_and_says_so() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("diary.sqlite3");
-        let opened = open_strict(&path, &Secrets::new(Arc::new(NoKeychain))).unwrap();
+        let opened = open_strict(&path, &no_keychain()).unwrap();
         assert!(
             matches!(
                 opened.notices.as_slice(),
@@ -490,10 +501,7 @@ mod tests {
         add(&opened.db, "plain for now");
         drop(opened);
         // The keychain comes back: the plain diary is encrypted, its backups too.
-        let backups = crate::data::backup::folder_of(&path);
-        let b = backups.join("diary-2026-11-29.sqlite3");
-        crate::data::backup::copy_verified(&path, &b, None, &crate::data::Progress::none())
-            .unwrap();
+        let b = plain_backup(&path, &path, "2026-11-29");
         assert_eq!(cipher::state_of(&b).unwrap(), FileState::Plain);
         let store = Arc::new(SessionStore::default());
         let opened = open_strict(&path, &Secrets::new(store)).unwrap();
@@ -520,13 +528,9 @@ mod tests {
     fn without_a_keychain_a_passphrase_encrypts_the_diary_and_only_it_opens_it() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("diary.sqlite3");
-        let none = || Secrets::new(Arc::new(NoKeychain));
-        let opened = open_strict(&path, &none()).unwrap();
+        let opened = open_strict(&path, &no_keychain()).unwrap();
         add(&opened.db, "a dream kept before the passphrase");
-        let backups = crate::data::backup::folder_of(&path);
-        let b = backups.join("diary-2026-11-29.sqlite3");
-        crate::data::backup::copy_verified(&path, &b, None, &crate::data::Progress::none())
-            .unwrap();
+        let b = plain_backup(&path, &path, "2026-11-29");
 
         let s = set_passphrase(&opened.db, None, "moonlit tide").unwrap();
         assert!(s.encrypted && s.passphrase && !s.locked, "{s:?}");
@@ -539,7 +543,7 @@ mod tests {
         assert_eq!(count(&opened.db), 1, "the diary stays open, encrypted");
         add(&opened.db, "a dream written after");
         assert_eq!(
-            remove_passphrase(&opened.db, &none(), "moonlit tide")
+            remove_passphrase(&opened.db, &no_keychain(), "moonlit tide")
                 .unwrap_err()
                 .kind(),
             crate::error::ErrorKind::KeychainUnavailable,
@@ -547,7 +551,7 @@ mod tests {
         );
         drop(opened);
 
-        let again = open_strict(&path, &none()).unwrap();
+        let again = open_strict(&path, &no_keychain()).unwrap();
         assert!(again.db.is_locked(), "the next start is locked");
         assert!(again.notices.is_empty(), "{:?}", again.notices);
         assert_eq!(
@@ -569,7 +573,7 @@ mod tests {
     fn a_failed_encryption_leaves_the_plain_diary_open_and_no_wrapped_key() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("diary.sqlite3");
-        let opened = open_strict(&path, &Secrets::new(Arc::new(NoKeychain))).unwrap();
+        let opened = open_strict(&path, &no_keychain()).unwrap();
         add(&opened.db, "still plain");
         // Another program holds the diary open: the conversion is refused.
         let other = rusqlite::Connection::open(&path).unwrap();
@@ -592,12 +596,11 @@ mod tests {
     fn a_wrapped_key_beside_a_plain_diary_is_set_aside_and_the_diary_opens() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("diary.sqlite3");
-        let none = || Secrets::new(Arc::new(NoKeychain));
-        add(&open_strict(&path, &none()).unwrap().db, "plain");
+        add(&open_strict(&path, &no_keychain()).unwrap().db, "plain");
         // The process died after the wrapped key was written, before the conversion.
         let k = Key::random().unwrap();
         passphrase::save(&path, &passphrase::wrap(&k, "half done").unwrap()).unwrap();
-        let opened = open_strict(&path, &none()).unwrap();
+        let opened = open_strict(&path, &no_keychain()).unwrap();
         assert!(
             !opened.db.is_locked(),
             "not locked behind a key that opens nothing"
@@ -621,18 +624,18 @@ mod tests {
     fn unlocking_converts_what_a_locked_start_could_not() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("diary.sqlite3");
-        let none = || Secrets::new(Arc::new(NoKeychain));
-        let opened = open_strict(&path, &none()).unwrap();
+        let opened = open_strict(&path, &no_keychain()).unwrap();
         add(&opened.db, "kept");
         set_passphrase(&opened.db, None, "late backup").unwrap();
         drop(opened);
         // A plain backup the conversion did not reach (the process died before `encrypt_backups`).
         let other = dir.path().join("other.sqlite3");
-        add(&open_strict(&other, &none()).unwrap().db, "plain backup");
-        let b = crate::data::backup::folder_of(&path).join("diary-2026-11-28.sqlite3");
-        crate::data::backup::copy_verified(&other, &b, None, &crate::data::Progress::none())
-            .unwrap();
-        let locked = open_strict(&path, &none()).unwrap();
+        add(
+            &open_strict(&other, &no_keychain()).unwrap().db,
+            "plain backup",
+        );
+        let b = plain_backup(&path, &other, "2026-11-28");
+        let locked = open_strict(&path, &no_keychain()).unwrap();
         assert!(locked.db.is_locked());
         assert_eq!(
             cipher::state_of(&b).unwrap(),
