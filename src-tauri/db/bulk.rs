@@ -19,11 +19,7 @@ const TRIGGERS: [&str; 3] = ["entries_ai", "entry_tags_ai", "entry_symbols_ai"];
 /// Indexes rebuilt at the end, rather than kept up row by row, when an import brings at least as
 /// many entries as the diary has (one sort instead of millions of scattered inserts); never the
 /// ones the import itself looks things up by.
-const REBUILT: [&str; 3] = [
-    "entry_symbols_by_night",
-    "entry_symbols_by_symbol",
-    "entry_tags_by_night",
-];
+const REBUILT: [&str; 2] = ["entry_symbols_by_symbol", "entry_tags_by_night"];
 /// FTS5's buffer of new index entries before it writes a segment (its default is 1 MiB): larger
 /// for the bulk insert means fewer segments to merge.
 const FTS_HASH_BULK: i64 = 64 << 20;

@@ -167,12 +167,12 @@ pub fn insights(conn: &Connection, range: &Range, today: &str) -> Result<Insight
 
     // Whole months from the monthly counts, the partial months at either end from the entries.
     let split = MonthSplit::of(from_d, to_d);
-    let counts = |monthly: &str, detail: &str| -> Result<Vec<(String, i64)>> {
+    let counts = |monthly: &str, detail: &str, night: &str| -> Result<Vec<(String, i64)>> {
         let sql = format!(
             "SELECT k, sum(n) FROM (
                  SELECT {monthly} WHERE month BETWEEN ?1 AND ?2 AND n > 0
                  UNION ALL
-                 SELECT {detail} WHERE night BETWEEN ?3 AND ?4 OR night BETWEEN ?5 AND ?6
+                 SELECT {detail} WHERE {night} BETWEEN ?3 AND ?4 OR {night} BETWEEN ?5 AND ?6
              ) GROUP BY k ORDER BY 2 DESC, 1"
         );
         let mut st = conn.prepare_cached(&sql)?;
@@ -189,9 +189,12 @@ pub fn insights(conn: &Connection, range: &Range, today: &str) -> Result<Insight
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     };
+    // The partial months' symbols through the entries' index on the night, then each entry's
+    // symbols by its key (entry_symbols has no index on the night of its own).
     let symbol_rows = counts(
         "symbol AS k, n FROM symbol_months",
-        "symbol AS k, 1 AS n FROM entry_symbols",
+        "s.symbol AS k, 1 AS n FROM entries e JOIN entry_symbols s ON s.entry_id = e.id",
+        "e.night",
     )?;
     let named: Vec<SymbolCount> = symbol_rows
         .into_iter()
@@ -212,6 +215,7 @@ pub fn insights(conn: &Connection, range: &Range, today: &str) -> Result<Insight
     let tags: Vec<TagCount> = counts(
         "tag AS k, n FROM tag_months",
         "tag AS k, 1 AS n FROM entry_tags",
+        "night",
     )?
     .into_iter()
     .take(TOP as usize)

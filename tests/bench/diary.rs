@@ -583,6 +583,27 @@ fn backup_figures(diary: &Database, db: &std::path::Path) -> serde_json::Value {
     let t = Instant::now();
     haemong_lib::data::backup::verify(&backup_to, diary.key().as_ref()).unwrap();
     let verify_s = t.elapsed().as_secs_f64();
+    // Of that, the search index's own check (FTS5's, which `integrity_check` runs and which cannot
+    // be shared between cores): the floor under any verified backup.
+    let c = haemong_lib::db::cipher::open(
+        &backup_to,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        diary.key().as_ref(),
+    )
+    .unwrap();
+    c.pragma_update(
+        None,
+        "cache_size",
+        -haemong_lib::db::cipher::CHECK_CACHE_KIB,
+    )
+    .unwrap();
+    let t = Instant::now();
+    let ok: String = c
+        .query_row("PRAGMA integrity_check(entries_fts)", [], |r| r.get(0))
+        .unwrap();
+    let search_check_s = t.elapsed().as_secs_f64();
+    assert_eq!(ok, "ok");
+    drop(c);
     let _ = std::fs::remove_file(&backup_to);
     eprintln!(
         "backup {backup_s:.2} s ({backup_mb:.0} MB, verified); autosave max {during_max:.1} ms during ({during_n} saves), {idle_max:.1} ms before ({idle_n})"
@@ -590,6 +611,7 @@ fn backup_figures(diary: &Database, db: &std::path::Path) -> serde_json::Value {
 
     serde_json::json!({
         "seconds": backup_s, "mb": backup_mb, "target_s": 3.0, "verify_s": verify_s,
+        "search_check_s": search_check_s,
         "autosave_max_ms": during_max, "autosave_p99_ms": during_p99, "autosaves": during_n,
         "idle_autosave_max_ms": idle_max, "idle_autosave_p99_ms": idle_p99, "idle_autosaves": idle_n,
         "stall_target_ms": 50.0
