@@ -224,11 +224,12 @@ fn integrity_ok(path: &Path, key: Option<&Key>, tables: &[String]) -> Result<boo
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     // What `integrity_check(TABLE)` adds to `quick_check` is the table's indexes against its rows
-    // and a WITHOUT ROWID table's key order: a rowid table with no index (the search index's
-    // 180 MB of segments) would only be read a second time.
+    // and a WITHOUT ROWID table's key order (the search index's own tables are `shadow` there):
+    // a rowid table with no index (the search index's 180 MB of segments) would only be read a
+    // second time.
     let cross_checked: Vec<String> = c
         .prepare(
-            "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'
+            "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN ('table', 'shadow')
                AND (wr = 1 OR name IN (SELECT tbl_name FROM sqlite_master WHERE type = 'index'))",
         )?
         .query_map([], |r| r.get(0))?
@@ -979,6 +980,22 @@ mod tests {
         assert!(
             matches!(verify(&index, None), Err(Error::NotADiary("it is damaged"))),
             "the index against its rows is checked"
+        );
+
+        // The same for an index of a rowid table (the entries' by night).
+        let rowid = dir.path().join("rowid.sqlite3");
+        std::fs::copy(&good, &rowid).unwrap();
+        Connection::open(&rowid)
+            .unwrap()
+            .execute_batch(
+                "PRAGMA writable_schema = ON;
+                 UPDATE sqlite_master SET sql = 'CREATE INDEX entries_by_night ON entries (title DESC, id DESC)'
+                  WHERE name = 'entries_by_night';",
+            )
+            .unwrap();
+        assert!(
+            matches!(verify(&rowid, None), Err(Error::NotADiary("it is damaged"))),
+            "a rowid table's index against its rows is checked"
         );
 
         // A segment of the search index overwritten.

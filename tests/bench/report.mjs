@@ -76,7 +76,7 @@ if (core.export) {
     + 'the autosave figures are the whole save (entry, tags, symbols, index) measured in the same run. '
     + 'Where a backup goes: the copy, where the online backup API decrypts every page and encrypts it again for the new file (SQLCipher; '
     + 'a plain copy of the same file takes well under a second), then the verification, `integrity_check` as `quick_check` (pages, free list, b-trees, constraints, '
-    + 'the search index\'s own check) on one core and `integrity_check(TABLE)` for each table with an index on the other (its indexes against its rows). '
+    + 'the search index\'s own check) on one core and `integrity_check(TABLE)` for each table with an index or without rowid on the others (its indexes against its rows, its key order). '
     + 'The search index\'s own check (row above) runs inside the whole-file pass and cannot be shared between cores; with the file pass and the copy it puts '
     + 'the 3 s target out of reach here while the backup is verified with `integrity_check` as the issue asks. Session 8 took out what was only cost: the symbols\' '
     + 'index by night (a third of the 1.4 million symbol rows\' size; the insights reach those rows through the entries\' index on the night) and a second read of '
