@@ -190,7 +190,7 @@ pub fn verify(path: &Path, key: Option<&Key>) -> Result<u64> {
     if version < 1 || !(has("entries") && has("entries_fts") && has("interpretations")) {
         return Err(Error::NotADiary("it is not a Haemong diary"));
     }
-    if !integrity_ok(path, key, &tables)? {
+    if !integrity_ok(path, key)? {
         return Err(Error::NotADiary("it is damaged"));
     }
     c.query_row("SELECT count(*) FROM entries", [], |r| r.get::<_, i64>(0))
@@ -201,9 +201,10 @@ pub fn verify(path: &Path, key: Option<&Key>) -> Result<u64> {
 /// `PRAGMA integrity_check`, shared among the machine's cores: `quick_check` (every page, the
 /// free list, every b-tree's structure, the constraints, the virtual tables' own checks) and
 /// `integrity_check(TABLE)` for each ordinary table with an index or without rowid (its indexes
-/// against its rows, its key order), which together check what the whole pragma checks. One worker per core
-/// takes the next piece, the largest tables first; each reads through memory-mapped I/O.
-fn integrity_ok(path: &Path, key: Option<&Key>, tables: &[String]) -> Result<bool> {
+/// against its rows, its key order), which together check what the whole pragma checks. One
+/// worker per core takes the next piece, the largest tables first; a plain file is read through
+/// memory-mapped I/O.
+fn integrity_ok(path: &Path, key: Option<&Key>) -> Result<bool> {
     let open = || -> Result<Connection> {
         let c = cipher::open(path, OpenFlags::SQLITE_OPEN_READ_ONLY, key)?;
         if key.is_some() {
@@ -215,18 +216,11 @@ fn integrity_ok(path: &Path, key: Option<&Key>, tables: &[String]) -> Result<boo
         Ok(c)
     };
     let c = open()?;
-    // Virtual tables (the search index) are checked by `quick_check` itself (their own integrity
-    // check, which re-reads the whole index): naming them again would do it twice.
-    let virtual_tables: Vec<String> = c
-        .prepare(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%'",
-        )?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
     // What `integrity_check(TABLE)` adds to `quick_check` is the table's indexes against its rows
     // and a WITHOUT ROWID table's key order (the search index's own tables are `shadow` there):
     // a rowid table with no index (the search index's 180 MB of segments) would only be read a
-    // second time.
+    // second time. Virtual tables (type `virtual`) are left to `quick_check`, which runs their own
+    // check: naming them again would do it twice.
     let cross_checked: Vec<String> = c
         .prepare(
             "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN ('table', 'shadow')
@@ -234,11 +228,9 @@ fn integrity_ok(path: &Path, key: Option<&Key>, tables: &[String]) -> Result<boo
         )?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut pieces: Vec<(i64, String)> = tables
+    let mut pieces: Vec<(i64, String)> = cross_checked
         .iter()
-        .filter(|t| {
-            !t.starts_with("sqlite_") && !virtual_tables.contains(t) && cross_checked.contains(t)
-        })
+        .filter(|t| !t.starts_with("sqlite_"))
         .map(|t| {
             let quoted = t.replace('"', "\"\"");
             let rows = c
@@ -961,17 +953,21 @@ mod tests {
             .unwrap();
         assert_eq!(verify(&good, None).unwrap(), 3, "the diary itself passes");
 
+        // A copy of the sound diary, changed by `sql`.
+        let damaged = |name: &str, sql: &str| {
+            let path = dir.path().join(name);
+            std::fs::copy(&good, &path).unwrap();
+            Connection::open(&path).unwrap().execute_batch(sql).unwrap();
+            path
+        };
+
         // The schema now says the symbols' index holds other columns than the ones written.
-        let index = dir.path().join("index.sqlite3");
-        std::fs::copy(&good, &index).unwrap();
-        Connection::open(&index)
-            .unwrap()
-            .execute_batch(
-                "PRAGMA writable_schema = ON;
-                 UPDATE sqlite_master SET sql = 'CREATE INDEX entry_symbols_by_symbol ON entry_symbols (night, symbol)'
-                  WHERE name = 'entry_symbols_by_symbol';",
-            )
-            .unwrap();
+        let index = damaged(
+            "index.sqlite3",
+            "PRAGMA writable_schema = ON;
+             UPDATE sqlite_master SET sql = 'CREATE INDEX entry_symbols_by_symbol ON entry_symbols (night, symbol)'
+              WHERE name = 'entry_symbols_by_symbol';",
+        );
         let quick: String = Connection::open(&index)
             .unwrap()
             .query_row("PRAGMA quick_check", [], |r| r.get(0))
@@ -983,31 +979,23 @@ mod tests {
         );
 
         // The same for an index of a rowid table (the entries' by night).
-        let rowid = dir.path().join("rowid.sqlite3");
-        std::fs::copy(&good, &rowid).unwrap();
-        Connection::open(&rowid)
-            .unwrap()
-            .execute_batch(
-                "PRAGMA writable_schema = ON;
-                 UPDATE sqlite_master SET sql = 'CREATE INDEX entries_by_night ON entries (title DESC, id DESC)'
-                  WHERE name = 'entries_by_night';",
-            )
-            .unwrap();
+        let rowid = damaged(
+            "rowid.sqlite3",
+            "PRAGMA writable_schema = ON;
+             UPDATE sqlite_master SET sql = 'CREATE INDEX entries_by_night ON entries (title DESC, id DESC)'
+              WHERE name = 'entries_by_night';",
+        );
         assert!(
             matches!(verify(&rowid, None), Err(Error::NotADiary("it is damaged"))),
             "a rowid table's index against its rows is checked"
         );
 
         // A segment of the search index overwritten.
-        let search = dir.path().join("search.sqlite3");
-        std::fs::copy(&good, &search).unwrap();
-        Connection::open(&search)
-            .unwrap()
-            .execute_batch(
-                "UPDATE entries_fts_data SET block = zeroblob(length(block))
-                  WHERE id = (SELECT max(id) FROM entries_fts_data);",
-            )
-            .unwrap();
+        let search = damaged(
+            "search.sqlite3",
+            "UPDATE entries_fts_data SET block = zeroblob(length(block))
+              WHERE id = (SELECT max(id) FROM entries_fts_data);",
+        );
         assert!(
             matches!(
                 verify(&search, None),
