@@ -319,6 +319,7 @@ fn connect(path: &Path, key: Option<&Key>) -> Result<(Connection, Connection)> {
         reader.pragma_update(None, "cache_size", -ENCRYPTED_CACHE_KIB)?;
     }
     reader.busy_timeout(std::time::Duration::from_secs(5))?;
+    register_functions(&reader)?;
     Ok((conn, reader))
 }
 
@@ -340,7 +341,23 @@ fn configure(conn: &mut Connection) -> Result<()> {
         log::warn!("journal_mode is {mode}, not WAL");
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
+    register_functions(conn)?;
+    let before: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     migrations::migrations().to_latest(conn)?;
+    if (1..migrations::POSITIONLESS_INDEX).contains(&before) {
+        // Once, on the first open after the search index shrank: the old index's pages would
+        // otherwise stay in the file, copied and checked by every backup until the diary grew
+        // into them. Outside the migrations' transaction, which VACUUM cannot run in; atomic, and
+        // only an optimisation: if another program holds the file, the free pages are reused later.
+        let t = std::time::Instant::now();
+        match conn.execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);") {
+            Ok(()) => log::info!(
+                "gave the old search index's space back in {:?}",
+                t.elapsed()
+            ),
+            Err(e) => log::warn!("the old search index's space stays free in the file: {e}"),
+        }
+    }
     // Touch the data so a file with a valid header but broken pages is caught now, not mid-typing.
     conn.query_row(
         "SELECT count(*) FROM (SELECT id FROM entries LIMIT 1)",
@@ -348,6 +365,29 @@ fn configure(conn: &mut Connection) -> Result<()> {
         |_| Ok(()),
     )?;
     Ok(())
+}
+
+/// The SQL functions the queries use, on every connection that runs them.
+fn register_functions(conn: &Connection) -> Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    // `haemong_contains(text, term)`: whether `text` holds `term` (given lower-cased) with
+    // Unicode case folded, as the trigram index folds it; SQLite's own LIKE folds only ASCII.
+    conn.create_scalar_function(
+        "haemong_contains",
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let text = ctx.get_raw(0).as_str().unwrap_or("");
+            let term = ctx.get_raw(1).as_str().unwrap_or("");
+            Ok(fold_contains(text, term))
+        },
+    )?;
+    Ok(())
+}
+
+/// Whether `text`, lower-cased, contains `term` (already lower-cased).
+pub fn fold_contains(text: &str, term: &str) -> bool {
+    text.to_lowercase().contains(term)
 }
 
 /// Errors that mean "this file is not a diary we can use", as opposed to "someone else holds it".

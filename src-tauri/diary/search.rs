@@ -1,6 +1,8 @@
 //! Search as you type, in Korean and English, on any part of a word.
 //!
-//! Terms of three or more characters use the FTS5 trigram index (so `돼지꿈` finds `황금돼지꿈`).
+//! Terms of three or more characters use the FTS5 trigram index (so `돼지꿈` finds `황금돼지꿈`);
+//! the index knows which entries hold a trigram but not where, so a longer term is found through
+//! all of its trigrams and then confirmed on the text.
 //! One- and two-character terms use it too, through its vocabulary: every character of a column
 //! starts an indexed trigram (the index holds two spaces after each column), so a short term is in
 //! an entry exactly when one of the trigrams beginning with it is. A term with many such trigrams
@@ -191,12 +193,26 @@ fn run(
         ))
     };
     for t in fts {
-        // Each term a quoted phrase, so FTS syntax characters in it are literal.
-        args.push(Value::Text(format!("\"{}\"", t.replace('"', "\"\""))));
-        let text = format!(
+        // The index knows which entries hold a trigram, not where (migration 10): every trigram
+        // of the term narrows the entries down, and a term longer than one trigram is then
+        // confirmed on the text itself (its trigrams may be in the entry apart).
+        args.push(Value::Text(all_trigrams(t)));
+        let mut text = format!(
             "id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?{})",
             args.len()
         );
+        if t.chars().count() > 3 {
+            let confirm = if like_folds_like_fts(t) {
+                args.push(Value::Text(format!("%{}%", escape_like(t))));
+                let n = args.len();
+                format!("title LIKE ?{n} ESCAPE '\\' OR body LIKE ?{n} ESCAPE '\\'")
+            } else {
+                args.push(Value::Text(t.to_lowercase()));
+                let n = args.len();
+                format!("haemong_contains(title, ?{n}) OR haemong_contains(body, ?{n})")
+            };
+            text = format!("{text} AND ({confirm})");
+        }
         clauses.push(match tag_clause(t, &mut args) {
             Some(tag) => format!("({text} OR {tag})"),
             None => text,
@@ -258,6 +274,20 @@ fn run(
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args), summary_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The FTS5 query for an entry holding every trigram of `term` (three or more characters), each
+/// quoted so FTS syntax characters in it are literal.
+fn all_trigrams(term: &str) -> String {
+    let chars: Vec<char> = term.chars().collect();
+    let mut grams: Vec<String> = chars.windows(3).map(|w| w.iter().collect()).collect();
+    grams.sort();
+    grams.dedup();
+    grams
+        .iter()
+        .map(|g| format!("\"{}\"", g.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" AND ")
 }
 
 /// True when SQLite's LIKE (ASCII case folding) matches `term` exactly as the trigram index does.
@@ -459,6 +489,47 @@ mod tests {
             find(&d, "ΑΒΓ"),
             vec![id],
             "Greek capitals find lowercase text"
+        );
+    }
+
+    #[test]
+    fn a_long_term_is_confirmed_on_the_text_not_only_by_its_trigrams() {
+        let d = Database::open_in_memory().unwrap();
+        let ids = d
+            .call_blocking(|c| {
+                let mut ids = vec![];
+                // Each holds every trigram of its term below, but not the term itself.
+                for body in [
+                    "돼지꿈 … 지꿈을 꾸었다",
+                    "the abcd and bcde",
+                    "ΑΒΓΔ and ΒΓΔΕ",
+                    "돼지꿈을 꾸었다",
+                    "ABCDE at last",
+                    "αβγδε όνειρο",
+                ] {
+                    let input = EntryInput {
+                        body: body.into(),
+                        ..Default::default()
+                    };
+                    ids.push(repo::create(c, &input)?.id);
+                }
+                Ok(ids)
+            })
+            .unwrap();
+        assert_eq!(
+            find(&d, "돼지꿈을"),
+            vec![ids[3]],
+            "only the entry with the whole Korean term, not its trigrams apart"
+        );
+        assert_eq!(
+            find(&d, "abcde"),
+            vec![ids[4]],
+            "only the entry with the whole English term, any case"
+        );
+        assert_eq!(
+            find(&d, "ΑΒΓΔΕ"),
+            vec![ids[5]],
+            "only the entry with the whole Greek term, its case folded"
         );
     }
 
