@@ -342,22 +342,7 @@ fn configure(conn: &mut Connection) -> Result<()> {
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
     register_functions(conn)?;
-    let before: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    migrations::migrations().to_latest(conn)?;
-    if (1..migrations::POSITIONLESS_INDEX).contains(&before) {
-        // Once, on the first open after the search index shrank: the old index's pages would
-        // otherwise stay in the file, copied and checked by every backup until the diary grew
-        // into them. Outside the migrations' transaction, which VACUUM cannot run in; atomic, and
-        // only an optimisation: if another program holds the file, the free pages are reused later.
-        let t = std::time::Instant::now();
-        match conn.execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);") {
-            Ok(()) => log::info!(
-                "gave the old search index's space back in {:?}",
-                t.elapsed()
-            ),
-            Err(e) => log::warn!("the old search index's space stays free in the file: {e}"),
-        }
-    }
+    migrate(conn)?;
     // Touch the data so a file with a valid header but broken pages is caught now, not mid-typing.
     conn.query_row(
         "SELECT count(*) FROM (SELECT id FROM entries LIMIT 1)",
@@ -367,11 +352,34 @@ fn configure(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
+/// Brings the file's schema up to this build's (the diary at start, a backup being restored).
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let before: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    migrations::migrations().to_latest(conn)?;
+    if (1..migrations::POSITIONLESS_INDEX).contains(&before) {
+        // Once, on the first open after the search index shrank: the old index's pages would
+        // otherwise stay in the file, copied and checked by every backup until the diary grew
+        // into them. Outside the migrations' transaction, which VACUUM cannot run in; atomic, and
+        // only an optimisation: if another program holds the file, the free pages are reused later.
+        let t = std::time::Instant::now();
+        match conn.execute_batch("VACUUM") {
+            Ok(()) => log::info!(
+                "gave the old search index's space back in {:?}",
+                t.elapsed()
+            ),
+            Err(e) => log::warn!("the old search index's space stays free in the file: {e}"),
+        }
+        // In WAL mode the compacted copy went through the WAL: fold it back, and empty it.
+        let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    }
+    Ok(())
+}
+
 /// The SQL functions the queries use, on every connection that runs them.
 fn register_functions(conn: &Connection) -> Result<()> {
     use rusqlite::functions::FunctionFlags;
-    // `haemong_contains(text, term)`: whether `text` holds `term` (given lower-cased) with
-    // Unicode case folded, as the trigram index folds it; SQLite's own LIKE folds only ASCII.
+    // `haemong_contains(text, term)`: whether `text` holds `term` (given folded) with Unicode
+    // case folded as the trigram index folds it; SQLite's own LIKE folds only ASCII.
     conn.create_scalar_function(
         "haemong_contains",
         2,
@@ -385,9 +393,41 @@ fn register_functions(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Whether `text`, lower-cased, contains `term` (already lower-cased).
+/// Whether `text`, folded, contains `term` (already folded).
 pub fn fold_contains(text: &str, term: &str) -> bool {
-    text.to_lowercase().contains(term)
+    fold(text).contains(term)
+}
+
+/// Case folded one character at a time as FTS5's tokenizers fold it (`sqlite3Fts5UnicodeFold`):
+/// so a long term confirmed on the text matches where the index found it. Not `str::to_lowercase`,
+/// whose final-sigma rule would make a term ending in Σ miss σ inside a word. FTS5's table is
+/// older Unicode (it leaves letters added since as they are); folding those too changes nothing,
+/// since the index already told them apart. Its few extra foldings beyond lower case are listed
+/// here (compared character by character against SQLite's, docs/diary.md).
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'ς' => 'σ',
+            'µ' => 'μ',
+            'ſ' => 's',
+            'ϐ' => 'β',
+            'ϑ' => 'θ',
+            'ϕ' => 'φ',
+            'ϖ' => 'π',
+            'ϰ' => 'κ',
+            'ϱ' => 'ρ',
+            'ϵ' => 'ε',
+            'ẛ' => 'ṡ',
+            '\u{1FBE}' | '\u{0345}' => 'ι',
+            c => {
+                let mut lower = c.to_lowercase();
+                match (lower.next(), lower.next()) {
+                    (Some(l), None) => l,
+                    _ => c,
+                }
+            }
+        })
+        .collect()
 }
 
 /// Errors that mean "this file is not a diary we can use", as opposed to "someone else holds it".

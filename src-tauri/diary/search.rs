@@ -207,7 +207,7 @@ fn run(
                 let n = args.len();
                 format!("title LIKE ?{n} ESCAPE '\\' OR body LIKE ?{n} ESCAPE '\\'")
             } else {
-                args.push(Value::Text(t.to_lowercase()));
+                args.push(Value::Text(crate::db::fold(t)));
                 let n = args.len();
                 format!("haemong_contains(title, ?{n}) OR haemong_contains(body, ?{n})")
             };
@@ -498,11 +498,12 @@ mod tests {
         let ids = d
             .call_blocking(|c| {
                 let mut ids = vec![];
-                // Each holds every trigram of its term below, but not the term itself.
+                // The first three hold every trigram of a term below, but not the term itself.
                 for body in [
                     "돼지꿈 … 지꿈을 꾸었다",
                     "the abcd and bcde",
                     "ΑΒΓΔ and ΒΓΔΕ",
+                    "τις πόλεις ΠΡΟΣΩΠΟ",
                     "돼지꿈을 꾸었다",
                     "ABCDE at last",
                     "αβγδε όνειρο",
@@ -518,18 +519,28 @@ mod tests {
             .unwrap();
         assert_eq!(
             find(&d, "돼지꿈을"),
-            vec![ids[3]],
+            vec![ids[4]],
             "only the entry with the whole Korean term, not its trigrams apart"
         );
         assert_eq!(
             find(&d, "abcde"),
-            vec![ids[4]],
+            vec![ids[5]],
             "only the entry with the whole English term, any case"
         );
         assert_eq!(
             find(&d, "ΑΒΓΔΕ"),
-            vec![ids[5]],
+            vec![ids[6]],
             "only the entry with the whole Greek term, its case folded"
+        );
+        assert_eq!(
+            find(&d, "πόλεισ"),
+            vec![ids[3]],
+            "final and medial sigma are one letter, as in the index"
+        );
+        assert_eq!(
+            find(&d, "ΠΡΟΣ"),
+            vec![ids[3]],
+            "a term ending in Σ finds σ inside a word"
         );
     }
 
