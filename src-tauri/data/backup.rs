@@ -825,28 +825,7 @@ mod tests {
     fn a_backup_from_before_the_smaller_index_is_restored_compacted() {
         let dir = tempfile::tempdir().unwrap();
         let old = dir.path().join("old-backup.sqlite3");
-        {
-            let mut c = Connection::open(&old).unwrap();
-            crate::db::migrations::migrations()
-                .to_version(&mut c, 9)
-                .unwrap();
-            let tx = c.transaction().unwrap();
-            for i in 0..400 {
-                tx.execute(
-                    "INSERT INTO entries (night, title, body, created_at, updated_at, uuid)
-                     VALUES ('2025-01-01', '', ?1, 0, 0, ?2)",
-                    rusqlite::params![
-                        format!(
-                            "{i} {}",
-                            "바다 위를 날아 낯선 도시의 시장을 지났다. ".repeat(20)
-                        ),
-                        format!("u{i}")
-                    ],
-                )
-                .unwrap();
-            }
-            tx.commit().unwrap();
-        }
+        crate::db::migrations::write_version_9_diary(&old, 400);
         let diary = dir.path().join("diary.sqlite3");
         let db = Database::open(&diary).unwrap().db;
         let r = restore(&db, &old, &Progress::none()).unwrap();

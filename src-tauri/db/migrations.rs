@@ -272,6 +272,28 @@ fn steps() -> Vec<M<'static>> {
 /// old index's pages free and gives them back with one `VACUUM` (`mod.rs`).
 pub const POSITIONLESS_INDEX: i64 = 10;
 
+/// A diary file at schema 9 (the search index with positions, before migration 10) holding `n`
+/// entries, for the tests of an upgrade and of a restore from before.
+#[cfg(test)]
+pub(crate) fn write_version_9_diary(path: &std::path::Path, n: usize) {
+    let mut c = rusqlite::Connection::open(path).unwrap();
+    migrations().to_version(&mut c, 9).unwrap();
+    let tx = c.transaction().unwrap();
+    for i in 0..n {
+        let body = format!(
+            "{i}번째 꿈: 황금빛 돼지가 마당으로 들어왔다. {}",
+            "바다 위를 날아 낯선 도시의 시장을 지났다. ".repeat(20)
+        );
+        tx.execute(
+            "INSERT INTO entries (night, title, body, created_at, updated_at, uuid)
+             VALUES ('2025-01-01', '', ?1, 0, 0, ?2)",
+            rusqlite::params![body, format!("u{i}")],
+        )
+        .unwrap();
+    }
+    tx.commit().unwrap();
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -360,25 +382,7 @@ mod tests {
         use crate::diary::search;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("diary.sqlite3");
-        {
-            let mut c = rusqlite::Connection::open(&path).unwrap();
-            super::migrations().to_version(&mut c, 9).unwrap();
-            let tx = c.transaction().unwrap();
-            for i in 0..400 {
-                let body = format!(
-                    "{i}번째 꿈: 황금빛 돼지가 마당으로 들어왔다. {}",
-                    "바다 위를 날아 낯선 도시의 시장을 지났다. ".repeat(20)
-                );
-                tx.execute(
-                    "INSERT INTO entries (night, title, body, created_at, updated_at, uuid)
-                     VALUES ('2025-01-01', '', ?1, 0, 0, ?2)",
-                    rusqlite::params![body, format!("u{i}")],
-                )
-                .unwrap();
-            }
-            tx.commit().unwrap();
-            c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
-        }
+        super::write_version_9_diary(&path, 400);
         let before = std::fs::metadata(&path).unwrap().len();
         let diary = Database::open(&path).unwrap().db;
         let after = std::fs::metadata(&path).unwrap().len();

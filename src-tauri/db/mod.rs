@@ -387,15 +387,10 @@ fn register_functions(conn: &Connection) -> Result<()> {
         |ctx| {
             let text = ctx.get_raw(0).as_str().unwrap_or("");
             let term = ctx.get_raw(1).as_str().unwrap_or("");
-            Ok(fold_contains(text, term))
+            Ok(fold(text).contains(term))
         },
     )?;
     Ok(())
-}
-
-/// Whether `text`, folded, contains `term` (already folded).
-pub fn fold_contains(text: &str, term: &str) -> bool {
-    fold(text).contains(term)
 }
 
 /// Case folded one character at a time as FTS5's tokenizers fold it (`sqlite3Fts5UnicodeFold`):

@@ -517,31 +517,31 @@ mod tests {
                 Ok(ids)
             })
             .unwrap();
-        assert_eq!(
-            find(&d, "돼지꿈을"),
-            vec![ids[4]],
-            "only the entry with the whole Korean term, not its trigrams apart"
-        );
-        assert_eq!(
-            find(&d, "abcde"),
-            vec![ids[5]],
-            "only the entry with the whole English term, any case"
-        );
-        assert_eq!(
-            find(&d, "ΑΒΓΔΕ"),
-            vec![ids[6]],
-            "only the entry with the whole Greek term, its case folded"
-        );
-        assert_eq!(
-            find(&d, "πόλεισ"),
-            vec![ids[3]],
-            "final and medial sigma are one letter, as in the index"
-        );
-        assert_eq!(
-            find(&d, "ΠΡΟΣ"),
-            vec![ids[3]],
-            "a term ending in Σ finds σ inside a word"
-        );
+        for (term, entry, why) in [
+            (
+                "돼지꿈을",
+                4,
+                "only the entry with the whole Korean term, not its trigrams apart",
+            ),
+            (
+                "abcde",
+                5,
+                "only the entry with the whole English term, any case",
+            ),
+            (
+                "ΑΒΓΔΕ",
+                6,
+                "only the entry with the whole Greek term, its case folded",
+            ),
+            (
+                "πόλεισ",
+                3,
+                "final and medial sigma are one letter, as in the index",
+            ),
+            ("ΠΡΟΣ", 3, "a term ending in Σ finds σ inside a word"),
+        ] {
+            assert_eq!(find(&d, term), vec![ids[entry]], "{term}: {why}");
+        }
     }
 
     #[test]
