@@ -356,18 +356,15 @@ fn configure(conn: &mut Connection) -> Result<()> {
 pub fn migrate(conn: &mut Connection) -> Result<()> {
     let before: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     migrations::migrations().to_latest(conn)?;
-    if (1..migrations::POSITIONLESS_INDEX).contains(&before) {
-        // Once, on the first open after the search index shrank: the old index's pages would
-        // otherwise stay in the file, copied and checked by every backup until the diary grew
-        // into them. Outside the migrations' transaction, which VACUUM cannot run in; atomic, and
-        // only an optimisation: if another program holds the file, the free pages are reused later.
+    if (1..migrations::COMPACTED).contains(&before) {
+        // Once, on the first open after an index shrank: the old index's pages would otherwise
+        // stay in the file, copied and checked by every backup until the diary grew into them.
+        // Outside the migrations' transaction, which VACUUM cannot run in; atomic, and only an
+        // optimisation: if another program holds the file, the free pages are reused later.
         let t = std::time::Instant::now();
         match conn.execute_batch("VACUUM") {
-            Ok(()) => log::info!(
-                "gave the old search index's space back in {:?}",
-                t.elapsed()
-            ),
-            Err(e) => log::warn!("the old search index's space stays free in the file: {e}"),
+            Ok(()) => log::info!("gave the old indexes' space back in {:?}", t.elapsed()),
+            Err(e) => log::warn!("the old indexes' space stays free in the file: {e}"),
         }
         // In WAL mode the compacted copy went through the WAL: fold it back, and empty it.
         let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
@@ -456,4 +453,30 @@ pub fn file_into_diary(
     }
     tx.commit()?;
     Ok(entry)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The build leaves out SQLite's process-wide page cache (`.cargo/config.toml`): with it,
+    /// every connection's page reads go through one mutex, and the backup's parallel check, the
+    /// app's reader and its writer wait on each other.
+    #[test]
+    fn each_connection_keeps_a_page_cache_of_its_own() {
+        let c = rusqlite::Connection::open_in_memory().unwrap();
+        let options: Vec<String> = c
+            .prepare("PRAGMA compile_options")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(
+            options.iter().any(|o| o.starts_with("THREADSAFE=1")),
+            "the compile options are listed: {options:?}"
+        );
+        assert!(
+            !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+            "SQLite is built without the shared page cache: {options:?}"
+        );
+    }
 }
