@@ -266,10 +266,10 @@ fn steps() -> Vec<M<'static>> {
         "#,
         ),
         // Entries are looked up by symbol alone (the symbol filter; the insights go through the
-        // entries' night): the night in this index was a third of it (37 → 18 MB at 100,000
+        // entries' night): the night in this index was half of it (37 → 18 MB at 100,000
         // entries), paid by every save, import, backup and its check.
         M::up(
-            "DROP INDEX entry_symbols_by_symbol;
+            "DROP INDEX IF EXISTS entry_symbols_by_symbol;
              CREATE INDEX entry_symbols_by_symbol ON entry_symbols (symbol);",
         ),
     ]
@@ -383,7 +383,8 @@ mod tests {
     }
 
     /// Migration 11: the symbols' index is by symbol alone, keeps every row, and the diary's
-    /// symbol filter is answered from it without reading the table.
+    /// symbol filter still reads it without the table (as it read the old one: this guards the
+    /// filter against losing its index; the index's SQL tells the two apart).
     #[test]
     fn the_symbols_index_by_symbol_alone_answers_the_symbol_filter() {
         let mut c = rusqlite::Connection::open_in_memory().unwrap();
@@ -420,7 +421,9 @@ mod tests {
             sql.ends_with("(symbol)"),
             "the index by symbol alone: {sql}"
         );
-        let filter = "SELECT entry_id FROM entry_symbols WHERE symbol = 'pig'";
+        // The filter as search.rs writes it.
+        let filter =
+            "SELECT id FROM entries WHERE id IN (SELECT entry_id FROM entry_symbols WHERE symbol = 'pig')";
         let plan: Vec<String> = c
             .prepare(&format!("EXPLAIN QUERY PLAN {filter}"))
             .unwrap()
@@ -449,6 +452,55 @@ mod tests {
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .unwrap();
         assert_eq!(ok, "ok", "the index agrees with the table");
+    }
+
+    /// A diary at version 10 gives back on its first open what its old symbols' index held
+    /// (migration 11), as one from before 10 gives back the old search index's space.
+    #[test]
+    fn a_version_10_diary_gives_the_old_symbols_index_space_back() {
+        use crate::db::Database;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("diary.sqlite3");
+        {
+            let mut c = rusqlite::Connection::open(&path).unwrap();
+            super::migrations().to_version(&mut c, 10).unwrap();
+            let tx = c.transaction().unwrap();
+            for i in 0..3000 {
+                tx.execute(
+                    "INSERT INTO entries (night, title, body, created_at, updated_at, uuid)
+                     VALUES ('2025-01-01', '', '꿈', 0, 0, ?1)",
+                    [format!("u{i}")],
+                )
+                .unwrap();
+                let id = tx.last_insert_rowid();
+                for s in ["pig", "water", "snake", "dragon", "fire", "teeth", "exam"] {
+                    tx.execute(
+                        "INSERT INTO entry_symbols (symbol, entry_id, night, mentions)
+                         VALUES (?1, ?2, '2025-01-01', 1)",
+                        rusqlite::params![s, id],
+                    )
+                    .unwrap();
+                }
+            }
+            tx.commit().unwrap();
+        }
+        let before = std::fs::metadata(&path).unwrap().len();
+        let diary = Database::open(&path).unwrap().db;
+        let after = std::fs::metadata(&path).unwrap().len();
+        diary
+            .call_blocking(|c| {
+                let free: i64 = c.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
+                assert_eq!(free, 0, "no page of the old index is left free in the file");
+                let rows: i64 =
+                    c.query_row("SELECT count(*) FROM entry_symbols", [], |r| r.get(0))?;
+                assert_eq!(rows, 21_000, "every symbol of every entry is kept");
+                Ok(())
+            })
+            .unwrap();
+        assert!(
+            after < before,
+            "the file shrank by the old index's space: {before} → {after} bytes"
+        );
     }
 
     /// The index with positions (version 9) becomes the positionless one: the file shrinks by

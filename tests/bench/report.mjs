@@ -74,13 +74,15 @@ if (core.export) {
     + 'then the dictionary symbols, found on every core. The backup reads through a connection of its own holding one snapshot, so the app\'s '
     + 'writer never waits for it (WAL), and flushes the copy every 16 MiB so an autosave\'s own sync never queues behind the whole diary; '
     + 'the autosave figures are the whole save (entry, tags, symbols, index) measured in the same run. '
-    + 'Where a backup goes: the copy, where the online backup API decrypts every page and encrypts it again for the new file (SQLCipher; '
-    + 'a plain copy of the same file takes well under a second), then the verification, `integrity_check` as `quick_check` (pages, free list, b-trees, constraints, '
-    + 'the search index\'s own check) on one core and `integrity_check(TABLE)` for each table with an index or without rowid on the others (its indexes against its rows, its key order). '
-    + 'The longest piece of the check is now `integrity_check(entry_symbols)` (a seek into the symbols\' index for each of the 1.4 million rows, ~3.6 s on one core), '
-    + 'and the copy plus `quick_check` alone take ~4 s here: the 3 s target is out of reach while the backup is verified with `integrity_check` as the issue asks. '
+    + `Where a backup goes: the copy (~${f(core.backup.seconds - core.backup.verify_s, 1)} s here), where the online backup API decrypts every page and encrypts it again for the new file (SQLCipher; `
+    + `a plain copy of the same file takes well under a second), then the verification (${f(core.backup.verify_s, 1)} s when run again on the copy), \`integrity_check\` as \`quick_check\` (pages, free list, b-trees, constraints, `
+    + 'the search index\'s own check) on one core and `integrity_check(TABLE)` for each table with an index or without rowid on the others (its indexes against its rows, its key order), costliest first (rows × indexes). '
     + 'What was only cost came out: in session 8 the symbols\' index by night and a second read of the tables with no index (9.2 → 7.7 s); in session 9 the search '
-    + 'index\'s positions (migration 10: 174 → 28 MB of segments, its own check 2.5 → 0.7 s, the encrypted diary 394 → 234 MB), to the figure above. '
+    + 'index\'s positions (migration 10: 174 → 28 MB of segments, its own check 2.5 → 0.7 s, the encrypted diary 394 → 234 MB: 7.7 → ~6 s); in session 10 SQLite\'s process-wide page cache, '
+    + 'whose one mutex the two checking threads waited on at every page (libsqlite3-sys builds SQLite with `SQLITE_ENABLE_MEMORY_MANAGEMENT`, now undefined in `.cargo/config.toml`: the check 3.9 → 2.2 s), '
+    + 'and the night in the symbols\' index, which no query used (migration 11: 37 → 18 MB), to the figure above. '
+    + 'The 3 s target is still missed: what is left is mostly SQLCipher\'s HMAC-SHA512 (a quarter of a profile of the backup), computed twice per page by the copy and once per page by each checking connection, '
+    + 'and its algorithm is part of the file format (docs/development.md). '
     + 'Each checking connection keeps 256 MiB of decrypted pages while it runs (SQLCipher has no memory map; without it the check took 22 s).', '');
 }
 lines.push('## Window', '');
@@ -139,8 +141,10 @@ if (soakFile) {
   lines.push(`Opening that entry (click → its history rendered: the newest ${soak.open_history.shown ?? soak.open_history.interpretations} of ${soak.open_history.interpretations}, the rest behind "Show older"): median ${f(soak.open_history.median_ms, 1)} ms, slowest ${f(soak.open_history.max_ms, 1)} ms (target < 50 ms: ${pass(soak.open_history.median_ms < 50)}).`);
   lines.push(`Web process PSS after the short runs: ${f(soak.short.after_all.web)} MiB; after everything and the idle minute: ${f(soak.idle.after.web)} MiB (main ${f(soak.idle.after.main)} MiB).`, '');
   if (soak.search) {
-    lines.push(`The main process's growth over the searches (${f(soak.search.growth.main)} MiB) is the encrypted diary's page cache filling with decrypted pages: `
-      + 'bounded at 64 MiB per connection (`ENCRYPTED_CACHE_KIB`), what keeps its searches as fast as the plain diary\'s (above); with the plain diary it was 10.1 MiB.', '');
+    lines.push(`The main process's growth over the searches (${f(soak.search.growth.main)} MiB) is the encrypted diary's page cache filling with decrypted pages, `
+      + 'bounded at 64 MiB per connection (`ENCRYPTED_CACHE_KIB`), what keeps its searches as fast as the plain diary\'s (above). How much of it falls between the 20th and '
+      + 'the last search depends on how full the caches were before: 32.1 MiB in session 9, when every connection\'s pages sat in one process-wide cache; each connection '
+      + 'has its own since session 10 (docs/development.md). With the plain diary it was 10.1 MiB.', '');
   }
 }
 lines.push('## Sizes', '');
