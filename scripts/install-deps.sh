@@ -6,7 +6,8 @@ what="${1:-run}"
 
 # perl: the vendored OpenSSL under SQLCipher is configured by Perl scripts (IPC::Cmd, which
 # perl-base lacks); build-essential brings it on Debian, named here so nothing relies on that.
-build_pkgs=(build-essential perl pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev
+# binutils: `ar`, with which `make package` and its test look inside the .deb (scripts/repack-deb.sh).
+build_pkgs=(build-essential binutils perl pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev libsecret-1-dev libdbus-1-dev)
 test_pkgs=(xvfb xauth webkit2gtk-driver fonts-noto-cjk gnome-keyring libsecret-tools dbus dbus-x11
   imagemagick xdotool python3-xlib python3-dbus python3-gi strace fonts-noto-color-emoji locales procps sqlite3 nodejs

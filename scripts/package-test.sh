@@ -10,6 +10,8 @@ deb=$(ls -t "$target"/release/bundle/deb/*.deb 2>/dev/null | head -n 1)
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
 
 echo "package-test: $deb"
+# `make package` recompresses it as Debian's packages are (scripts/repack-deb.sh).
+ar t "$deb" | grep -qx 'data.tar.xz' || { echo "package-test: $deb is not xz-compressed: $(ar t "$deb" | tr '\n' ' ')" >&2; exit 1; }
 deps=$(dpkg-deb -f "$deb" Depends)
 for d in libwebkit2gtk-4.1-0 libgtk-3-0 libayatana-appindicator3-1; do
   case "$deps" in *"$d"*) ;; *) echo "package-test: Depends lacks $d: $deps" >&2; exit 1 ;; esac
