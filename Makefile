@@ -103,8 +103,8 @@ fuzz-smoke:
 package: deps
 	@$(CARGO) tauri --version >/dev/null 2>&1 || $(CARGO) install tauri-cli --version '^2' --locked
 	$(CARGO) tauri build --bundles deb,rpm
-	@# tauri-bundler compresses the .deb with gzip; Debian's packages use xz (9.8 → 6.9 MB).
-	bash scripts/repack-deb.sh $(CARGO_TARGET_DIR)/release/bundle/deb
+	@# tauri-bundler compresses the .deb with gzip; Debian's packages use xz (~9.8 → ~6.9 MB).
+	bash scripts/repack-deb.sh "$(CARGO_TARGET_DIR)/release/bundle/deb"
 
 # Installs the .deb, uses the installed app under Xvfb, removes it (scripts/package-test.sh).
 package-test: package deps-test
