@@ -424,25 +424,14 @@ mod tests {
         // The filter as search.rs writes it.
         let filter =
             "SELECT id FROM entries WHERE id IN (SELECT entry_id FROM entry_symbols WHERE symbol = 'pig')";
-        let plan: Vec<String> = c
-            .prepare(&format!("EXPLAIN QUERY PLAN {filter}"))
-            .unwrap()
-            .query_map([], |r| r.get(3))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+        // The plan's fourth column is its step, in words.
+        let plan: Vec<String> = crate::db::column(&c, &format!("EXPLAIN QUERY PLAN {filter}"), 3);
         assert!(
             plan.iter()
                 .any(|d| d.contains("COVERING INDEX entry_symbols_by_symbol")),
             "the symbol filter reads the index alone: {plan:?}"
         );
-        let pigs: Vec<i64> = c
-            .prepare(filter)
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+        let pigs: Vec<i64> = crate::db::column(&c, filter, 0);
         assert_eq!(
             pigs,
             vec![1, 2],

@@ -455,6 +455,18 @@ pub fn file_into_diary(
     Ok(entry)
 }
 
+/// Column `i` of every row `sql` answers, for tests that look at a pragma's, a plan's or a query's
+/// rows.
+#[cfg(test)]
+pub(crate) fn column<T: rusqlite::types::FromSql>(c: &Connection, sql: &str, i: usize) -> Vec<T> {
+    c.prepare(sql)
+        .unwrap()
+        .query_map([], |r| r.get(i))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     /// The build leaves out SQLite's process-wide page cache (`.cargo/config.toml`): with it,
@@ -463,13 +475,7 @@ mod tests {
     #[test]
     fn each_connection_keeps_a_page_cache_of_its_own() {
         let c = rusqlite::Connection::open_in_memory().unwrap();
-        let options: Vec<String> = c
-            .prepare("PRAGMA compile_options")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+        let options: Vec<String> = super::column(&c, "PRAGMA compile_options", 0);
         assert!(
             options.iter().any(|o| o.starts_with("THREADSAFE=1")),
             "the compile options are listed: {options:?}"
