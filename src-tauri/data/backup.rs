@@ -202,8 +202,10 @@ pub fn verify(path: &Path, key: Option<&Key>) -> Result<u64> {
 /// free list, every b-tree's structure, the constraints, the virtual tables' own checks) and
 /// `integrity_check(TABLE)` for each ordinary table with an index or without rowid (its indexes
 /// against its rows, its key order), which together check what the whole pragma checks. One
-/// worker per core takes the next piece, the costliest first (rows times indexes); a plain file
-/// is read through memory-mapped I/O.
+/// worker per core: the first starts `quick_check`, the longest piece, at once; meanwhile the next
+/// sizes the other pieces on its own connection (whose cached pages its checks then read again)
+/// and queues them costliest first (rows times indexes); each takes the next when it is free. A
+/// plain file is read through memory-mapped I/O.
 fn integrity_ok(path: &Path, key: Option<&Key>) -> Result<bool> {
     let open = || -> Result<Connection> {
         let c = cipher::open(path, OpenFlags::SQLITE_OPEN_READ_ONLY, key)?;
@@ -215,7 +217,58 @@ fn integrity_ok(path: &Path, key: Option<&Key>) -> Result<bool> {
         }
         Ok(c)
     };
-    let c = open()?;
+    let cores = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
+    let queue = Pieces::default();
+    let sizer = cores.min(2) - 1;
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..cores)
+            .map(|i| {
+                let (queue, open) = (&queue, &open);
+                s.spawn(move || -> Result<bool> {
+                    let work = || -> Result<bool> {
+                        // Whatever happens here, the others are never left waiting for the queue.
+                        let publish = (i == sizer).then(|| Publisher(queue));
+                        let c = open()?;
+                        if i == 0 && !passes(&c, "PRAGMA quick_check")? {
+                            return Ok(false);
+                        }
+                        if let Some(publish) = publish {
+                            publish.with(table_pieces(&c)?);
+                        }
+                        while let Some(sql) = queue.next() {
+                            if !passes(&c, &sql)? {
+                                return Ok(false);
+                            }
+                        }
+                        Ok(true)
+                    };
+                    let passed = work();
+                    // A failed check or an error (a damaged file often answers with one) is the
+                    // answer: the others take nothing more.
+                    if !matches!(passed, Ok(true)) {
+                        queue.clear();
+                    }
+                    passed
+                })
+            })
+            .collect();
+        let mut ok = true;
+        for w in workers {
+            ok &= w.join().unwrap_or_else(|e| std::panic::resume_unwind(e))?;
+        }
+        Ok(ok)
+    })
+}
+
+fn passes(c: &Connection, check: &str) -> Result<bool> {
+    Ok(c.query_row(check, [], |r| r.get::<_, String>(0))? == "ok")
+}
+
+/// `integrity_check(TABLE)` for each table it adds something to `quick_check` for, costliest
+/// first.
+fn table_pieces(c: &Connection) -> Result<Vec<String>> {
     // What `integrity_check(TABLE)` adds to `quick_check` is the table's indexes against its rows
     // and a WITHOUT ROWID table's key order (the search index's own tables are `shadow` there):
     // a rowid table with no index (the search index's segments) would only be read a
@@ -248,43 +301,59 @@ fn integrity_ok(path: &Path, key: Option<&Key>) -> Result<bool> {
             (cost, format!("PRAGMA integrity_check(\"{quoted}\")"))
         })
         .collect();
-    // Its pages would stay cached (up to 256 MiB) through the whole check, of use to no worker.
-    drop(c);
-    pieces.push((i64::MAX, "PRAGMA quick_check".into()));
     pieces.sort_by_key(|p| std::cmp::Reverse(p.0));
-    let queue = Mutex::new(
-        pieces
-            .into_iter()
-            .map(|(_, sql)| sql)
-            .collect::<std::collections::VecDeque<_>>(),
-    );
-    let cores = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(4);
-    std::thread::scope(|s| {
-        let workers: Vec<_> = (0..cores)
-            .map(|_| {
-                s.spawn(|| -> Result<bool> {
-                    let c = open()?;
-                    loop {
-                        let next = queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front();
-                        let Some(sql) = next else {
-                            return Ok(true);
-                        };
-                        let found: String = c.query_row(&sql, [], |r| r.get(0))?;
-                        if found != "ok" {
-                            return Ok(false);
-                        }
-                    }
-                })
-            })
-            .collect();
-        let mut ok = true;
-        for w in workers {
-            ok &= w.join().unwrap_or_else(|e| std::panic::resume_unwind(e))?;
+    Ok(pieces.into_iter().map(|(_, sql)| sql).collect())
+}
+
+/// The checks still to run, once they are known (`None` until the sizing worker has queued them).
+#[derive(Default)]
+struct Pieces {
+    queue: Mutex<Option<std::collections::VecDeque<String>>>,
+    queued: std::sync::Condvar,
+}
+
+impl Pieces {
+    /// The next check, waiting until they are queued; `None` when all are taken.
+    fn next(&self) -> Option<String> {
+        let mut q = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+        while q.is_none() {
+            q = self.queued.wait(q).unwrap_or_else(|p| p.into_inner());
         }
-        Ok(ok)
-    })
+        q.as_mut()?.pop_front()
+    }
+
+    /// Nothing more to run (a check failed: the answer is known).
+    fn clear(&self) {
+        let mut q = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+        *q = Some(Default::default());
+        self.queued.notify_all();
+    }
+
+    /// Queues the pieces, unless the check was already cleared.
+    fn publish(&self, pieces: Vec<String>) {
+        let mut q = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+        if q.is_none() {
+            *q = Some(pieces.into());
+        }
+        self.queued.notify_all();
+    }
+}
+
+/// Queues the sized pieces; dropped without them (an error, a panic), it queues none, so that no
+/// worker waits for ever.
+struct Publisher<'a>(&'a Pieces);
+
+impl Publisher<'_> {
+    fn with(self, pieces: Vec<String>) {
+        self.0.publish(pieces);
+        std::mem::forget(self);
+    }
+}
+
+impl Drop for Publisher<'_> {
+    fn drop(&mut self) {
+        self.0.clear();
+    }
 }
 
 /// The backups in `dir`, newest first (the copies from before a restore among them), each with
@@ -972,6 +1041,38 @@ mod tests {
             .unwrap();
         assert_eq!(n, 1, "the diary is unchanged");
     }
+    /// The workers waiting for the sized pieces are released whatever the sizing worker does:
+    /// it queues them, fails (its publisher dropped unused), or a check fails first.
+    #[test]
+    fn no_checking_worker_waits_for_pieces_that_never_come() {
+        let queued = Pieces::default();
+        std::thread::scope(|s| {
+            let w = s.spawn(|| std::iter::from_fn(|| queued.next()).collect::<Vec<_>>());
+            std::thread::sleep(Duration::from_millis(20));
+            Publisher(&queued).with(vec!["a".into(), "b".into()]);
+            assert_eq!(w.join().unwrap(), ["a", "b"], "the queued pieces, in order");
+        });
+        let failed = Pieces::default();
+        std::thread::scope(|s| {
+            let w = s.spawn(|| failed.next());
+            std::thread::sleep(Duration::from_millis(20));
+            drop(Publisher(&failed));
+            assert_eq!(
+                w.join().unwrap(),
+                None,
+                "a sizer gone without pieces releases the others"
+            );
+        });
+        let cleared = Pieces::default();
+        cleared.clear();
+        Publisher(&cleared).with(vec!["late".into()]);
+        assert_eq!(
+            cleared.next(),
+            None,
+            "pieces sized after a failed check are not run"
+        );
+    }
+
     /// The check split among the cores still finds what the whole `PRAGMA integrity_check` finds:
     /// an index that disagrees with its table's rows (only `integrity_check(TABLE)` looks there)
     /// and a damaged search index (only `quick_check` runs its own check).

@@ -121,6 +121,7 @@ pub fn state_of(path: &Path) -> Result<FileState> {
 /// Gives `conn` its key; must come before anything else is read or written through it.
 pub fn key_connection(conn: &Connection, key: Option<&Key>) -> Result<()> {
     if let Some(key) = key {
+        super::cipher_provider::install();
         let mut sql = Zeroizing::new(String::with_capacity(KEY_BYTES * 2 + 24));
         sql.push_str("PRAGMA key = \"");
         sql.push_str(&key.literal());
@@ -257,6 +258,7 @@ pub fn encrypt_file(path: &Path, key: &Key) -> Result<()> {
 /// schema version (which `sqlcipher_export` does not carry).
 fn export_from(plain: &Connection, dest: &Path, key: &Key) -> Result<()> {
     let (version, _) = facts(plain)?;
+    super::cipher_provider::install();
     plain.execute(
         "ATTACH DATABASE ?1 AS enc KEY ?2",
         rusqlite::params![dest.to_string_lossy(), key.literal().as_str()],

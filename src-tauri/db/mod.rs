@@ -5,6 +5,7 @@
 
 pub mod bulk;
 pub mod cipher;
+pub mod cipher_provider;
 pub mod entries;
 pub mod entry_symbols;
 pub mod entry_tags;

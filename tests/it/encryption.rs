@@ -16,6 +16,7 @@ const CANARY: &str = "CANARY-7f3a-돼지꿈-secret";
 fn haemong(home: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_haemong"))
         .args(args)
+        .env_remove("HAEMONG_SQLCIPHER_PROVIDER")
         .env("XDG_DATA_HOME", home.join("data"))
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("HOME", home)
@@ -223,4 +224,77 @@ fn the_key_gone_from_the_keychain_leaves_the_encrypted_file_untouched() {
     let out = haemong(home.path(), &["list", "--json"], &[]);
     assert_eq!(listed(&out), 1, "the diary opens again");
     keychain.delete(&account).unwrap();
+}
+
+/// The app keeps SQLCipher's crypto contexts per connection (`db::cipher_provider`); a diary
+/// written that way and one written by SQLCipher's stock provider are the same file format: each
+/// reads and extends the other's, search included.
+#[test]
+fn a_diary_written_with_either_sqlcipher_provider_reads_with_the_other() {
+    if keychain().is_none() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let stock = [("HAEMONG_SQLCIPHER_PROVIDER", "stock")];
+    let ours: [(&str, &str); 0] = [];
+    let add = |text: &str, envs: &[(&str, &str)]| {
+        let out = haemong(home.path(), &["add", text], envs);
+        assert!(
+            out.status.success(),
+            "add succeeds: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    add("돼지꿈 written by the stock provider", &stock);
+    assert_eq!(
+        cipher::state_of(&diary_of(home.path())).unwrap(),
+        FileState::Encrypted,
+        "the diary is encrypted"
+    );
+    add("뱀 꿈 written with the kept contexts", &ours);
+    add("물 꿈 the stock provider again", &stock);
+    for envs in [&stock[..], &ours[..]] {
+        let out = haemong(home.path(), &["list", "--json"], envs);
+        assert_eq!(listed(&out), 3, "every entry reads back ({envs:?})");
+        for term in ["돼지꿈", "kept contexts", "stock provider again"] {
+            let found = haemong(home.path(), &["search", term, "--json"], envs);
+            assert_eq!(listed(&found), 1, "search finds {term:?} ({envs:?})");
+        }
+    }
+    // And in this process, through the kept contexts: every page of the file written by both.
+    let account = haemong_lib::vault::account_for(&diary_of(home.path()));
+    let keychain = Keychain::new(SERVICE);
+    let hex = keychain
+        .get(&account)
+        .unwrap()
+        .expect("the key is in the keychain");
+    let key = haemong_lib::db::Key::from_hex(&hex).unwrap();
+    let before = haemong_lib::db::cipher_provider::fallbacks();
+    let c = cipher::open(
+        &diary_of(home.path()),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        Some(&key),
+    )
+    .unwrap();
+    let provider: String = c
+        .query_row("PRAGMA cipher_provider", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        provider,
+        haemong_lib::db::cipher_provider::NAME.to_str().unwrap(),
+        "this process reads with the kept contexts"
+    );
+    let check: String = c
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        check, "ok",
+        "the file written by both passes SQLite's check"
+    );
+    assert_eq!(
+        haemong_lib::db::cipher_provider::fallbacks(),
+        before,
+        "no page needed the stock functions"
+    );
+    let _ = keychain.delete(&account);
 }
