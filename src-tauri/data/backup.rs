@@ -227,30 +227,20 @@ fn integrity_ok(path: &Path, key: Option<&Key>) -> Result<bool> {
             .map(|i| {
                 let (queue, open) = (&queue, &open);
                 s.spawn(move || -> Result<bool> {
-                    let work = || -> Result<bool> {
-                        // Whatever happens here, the others are never left waiting for the queue.
-                        let publish = (i == sizer).then(|| Publisher(queue));
-                        let c = open()?;
-                        if i == 0 && !passes(&c, "PRAGMA quick_check")? {
+                    let _ends = Ends(queue);
+                    let c = open()?;
+                    if i == 0 && !passes(&c, "PRAGMA quick_check")? {
+                        return Ok(false);
+                    }
+                    if i == sizer {
+                        queue.publish(table_pieces(&c)?);
+                    }
+                    while let Some(sql) = queue.next() {
+                        if !passes(&c, &sql)? {
                             return Ok(false);
                         }
-                        if let Some(publish) = publish {
-                            publish.with(table_pieces(&c)?);
-                        }
-                        while let Some(sql) = queue.next() {
-                            if !passes(&c, &sql)? {
-                                return Ok(false);
-                            }
-                        }
-                        Ok(true)
-                    };
-                    let passed = work();
-                    // A failed check or an error (a damaged file often answers with one) is the
-                    // answer: the others take nothing more.
-                    if !matches!(passed, Ok(true)) {
-                        queue.clear();
                     }
-                    passed
+                    Ok(true)
                 })
             })
             .collect();
@@ -322,14 +312,14 @@ impl Pieces {
         q.as_mut()?.pop_front()
     }
 
-    /// Nothing more to run (a check failed: the answer is known).
+    /// Nothing more to run.
     fn clear(&self) {
         let mut q = self.queue.lock().unwrap_or_else(|p| p.into_inner());
         *q = Some(Default::default());
         self.queued.notify_all();
     }
 
-    /// Queues the pieces, unless the check was already cleared.
+    /// Queues the pieces, unless the check has already ended.
     fn publish(&self, pieces: Vec<String>) {
         let mut q = self.queue.lock().unwrap_or_else(|p| p.into_inner());
         if q.is_none() {
@@ -339,18 +329,13 @@ impl Pieces {
     }
 }
 
-/// Queues the sized pieces; dropped without them (an error, a panic), it queues none, so that no
-/// worker waits for ever.
-struct Publisher<'a>(&'a Pieces);
+/// Ends the check for every worker when one worker ends, however it ends. Done, it found the
+/// queue drained; with a failed check or an error (a damaged file often answers with one) the
+/// answer is known; and the sizing worker gone without its pieces (an error, a panic) must
+/// leave no one waiting for them.
+struct Ends<'a>(&'a Pieces);
 
-impl Publisher<'_> {
-    fn with(self, pieces: Vec<String>) {
-        self.0.publish(pieces);
-        std::mem::forget(self);
-    }
-}
-
-impl Drop for Publisher<'_> {
+impl Drop for Ends<'_> {
     fn drop(&mut self) {
         self.0.clear();
     }
@@ -1042,21 +1027,21 @@ mod tests {
         assert_eq!(n, 1, "the diary is unchanged");
     }
     /// The workers waiting for the sized pieces are released whatever the sizing worker does:
-    /// it queues them, fails (its publisher dropped unused), or a check fails first.
+    /// it queues them, ends without them (an error, a panic), or another worker ends first.
     #[test]
     fn no_checking_worker_waits_for_pieces_that_never_come() {
         let queued = Pieces::default();
         std::thread::scope(|s| {
             let w = s.spawn(|| std::iter::from_fn(|| queued.next()).collect::<Vec<_>>());
             std::thread::sleep(Duration::from_millis(20));
-            Publisher(&queued).with(vec!["a".into(), "b".into()]);
+            queued.publish(vec!["a".into(), "b".into()]);
             assert_eq!(w.join().unwrap(), ["a", "b"], "the queued pieces, in order");
         });
         let failed = Pieces::default();
         std::thread::scope(|s| {
             let w = s.spawn(|| failed.next());
             std::thread::sleep(Duration::from_millis(20));
-            drop(Publisher(&failed));
+            drop(Ends(&failed));
             assert_eq!(
                 w.join().unwrap(),
                 None,
@@ -1064,8 +1049,8 @@ mod tests {
             );
         });
         let cleared = Pieces::default();
-        cleared.clear();
-        Publisher(&cleared).with(vec!["late".into()]);
+        drop(Ends(&cleared));
+        cleared.publish(vec!["late".into()]);
         assert_eq!(
             cleared.next(),
             None,

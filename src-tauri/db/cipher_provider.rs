@@ -565,6 +565,14 @@ mod tests {
         }
     }
 
+    fn assert_no_fallbacks() {
+        assert_eq!(
+            fallbacks(),
+            0,
+            "all done by the kept contexts, none by the stock functions"
+        );
+    }
+
     fn mac_with(f: HmacFn, ctx: *mut c_void, key: &[u8], a: &[u8], b: Option<&[u8]>) -> Vec<u8> {
         let (mut key, mut a, mut b) = (key.to_vec(), a.to_vec(), b.map(<[u8]>::to_vec));
         let mut out = vec![0u8; 64];
@@ -614,29 +622,15 @@ mod tests {
         out
     }
 
+    /// A real encrypted file, written, closed and read again: SQLCipher keys its connections
+    /// with this provider, every page goes through the kept contexts (none to the stock
+    /// functions), and a wrong key is still refused.
     #[test]
-    fn it_is_installed_and_sqlcipher_keys_connections_with_it() {
+    fn a_diary_file_is_written_and_read_through_the_kept_contexts() {
         assert!(
             install(),
             "SQLCipher's stock provider is the OpenSSL one this replaces"
         );
-        let c = rusqlite::Connection::open_in_memory().unwrap();
-        super::super::cipher::key_connection(&c, Some(&super::super::Key::random().unwrap()))
-            .unwrap();
-        let name: String = c
-            .query_row("PRAGMA cipher_provider", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(
-            name,
-            NAME.to_str().unwrap(),
-            "a keyed connection uses this provider"
-        );
-    }
-
-    /// A real encrypted file, written, closed and read again: every page goes through the kept
-    /// contexts (none to the stock functions), and a wrong key is still refused.
-    #[test]
-    fn a_diary_file_is_written_and_read_through_the_kept_contexts() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("d.sqlite3");
         let key = super::super::Key::random().unwrap();
@@ -664,7 +658,11 @@ mod tests {
             .query_row("PRAGMA cipher_provider", [], |r| r.get(0))
             .unwrap();
         assert_eq!(n, 3000, "every row reads back");
-        assert_eq!(provider, NAME.to_str().unwrap());
+        assert_eq!(
+            provider,
+            NAME.to_str().unwrap(),
+            "a keyed connection uses this provider"
+        );
         let pages: i64 = c.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
         assert!(pages > 100, "the rows span many pages ({pages})");
         let checked: Vec<String> = c
@@ -712,11 +710,7 @@ mod tests {
             mac_with(hmac, conn.0, b"Jefe", b"what do ya want for nothing?", None),
             want
         );
-        assert_eq!(
-            fallbacks(),
-            0,
-            "all done by the kept contexts, none by the stock functions"
-        );
+        assert_no_fallbacks();
     }
 
     /// NIST SP 800-38A F.2.5 and F.2.6 (CBC-AES256), through kept contexts, IV changed per call.
@@ -742,11 +736,7 @@ mod tests {
             // Another IV in between must not stay in the context.
             cipher_with(cipher, conn.0, 1, &key, &[9u8; 16], &plain);
         }
-        assert_eq!(
-            fallbacks(),
-            0,
-            "all done by the kept contexts, none by the stock functions"
-        );
+        assert_no_fallbacks();
     }
 
     /// Page after page, keys and IVs changing, both directions interleaved: the same bytes as
@@ -805,10 +795,6 @@ mod tests {
                 );
             }
         }
-        assert_eq!(
-            fallbacks(),
-            0,
-            "all done by the kept contexts, none by the stock functions"
-        );
+        assert_no_fallbacks();
     }
 }
