@@ -242,12 +242,7 @@ fn merge_in(
             .unwrap_or_else(|e| std::panic::resume_unwind(e));
         let (bulk, added) = bulk?;
         progress.check()?;
-        bulk.finish(
-            &tx,
-            added
-                .iter()
-                .map(|a| (a.id, a.night.as_str(), found[a.at].as_slice())),
-        )
+        bulk.finish(&tx, added.iter().map(|a| (a.id, found[a.at].as_slice())))
     })?;
     progress.step(total, total)?;
     if dry_run {
@@ -258,11 +253,10 @@ fn merge_in(
     Ok(report)
 }
 
-/// An entry an import added: its position in `Incoming`, its new id, its night.
+/// An entry an import added: its position in `Incoming` and its new id.
 struct Added {
     at: usize,
     id: i64,
-    night: String,
 }
 
 /// The new entries' rows, tags, readings and threads (the rest is `Bulk`'s), and what was added.
@@ -307,11 +301,7 @@ fn write_rows(
         let id = bulk.insert(tx, &valid, &e.id, (created, updated))?;
         report.added += 1;
         report.interpretations += readings_into(tx, id, &e.interpretations)?;
-        added.push(Added {
-            at: n,
-            id,
-            night: valid.night,
-        });
+        added.push(Added { at: n, id });
     }
     Ok((bulk, added))
 }
@@ -403,14 +393,15 @@ mod tests {
         let symbols = |db: &Database| {
             db.call_blocking(|c| {
                 let mut st = c.prepare(
-                    "SELECT symbol, night, mentions FROM entry_symbols ORDER BY night, symbol",
+                    "SELECT c.symbol, e.night FROM entry_symbols s
+                     JOIN entries e ON e.id = s.entry_id JOIN symbol_codes c ON c.code = s.code
+                     ORDER BY 2, 1",
                 )?;
                 let rows = st.query_map([], |r| {
                     Ok(format!(
-                        "{}/{}/{}",
+                        "{}/{}",
                         r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, i64>(2)?
+                        r.get::<_, String>(1)?
                     ))
                 })?;
                 Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

@@ -9,7 +9,7 @@
 use rusqlite::Connection;
 
 use super::entries::insert_row;
-use super::entry_symbols::{found_in, insert_found};
+use super::entry_symbols::{code_of, found_in, insert_coded};
 use super::entry_tags::write_tags;
 use crate::diary::Valid;
 use crate::error::Result;
@@ -79,21 +79,31 @@ impl Bulk {
         Ok(())
     }
 
-    /// The new entries' symbols (`(entry id, night, symbols)`, found by `symbols_of`), the
-    /// months' counts of symbols and tags (a month is the night's first seven characters, as in
-    /// the triggers of migration 4), and the triggers and indexes put back.
+    /// The new entries' symbols (`(entry id, symbols)`, found by `symbols_of`), the months'
+    /// counts of symbols and tags (a month is the night's first seven characters, as in the
+    /// triggers of migrations 4 and 12), and the triggers and indexes put back.
     pub fn finish<'a>(
         self,
         tx: &Connection,
-        symbols: impl Iterator<Item = (i64, &'a str, &'a [(&'static str, u32)])>,
+        symbols: impl Iterator<Item = (i64, &'a [&'static str])>,
     ) -> Result<()> {
-        for (id, night, found) in symbols {
-            insert_found(tx, id, night, found)?;
+        // A hundred-odd symbols over a million rows: each symbol's code is looked up once.
+        let mut codes = std::collections::HashMap::new();
+        for (id, found) in symbols {
+            for &symbol in found {
+                let code = match codes.get(symbol) {
+                    Some(&code) => code,
+                    None => *codes.entry(symbol).or_insert(code_of(tx, symbol)?),
+                };
+                insert_coded(tx, id, code)?;
+            }
         }
         tx.execute(
             "INSERT INTO symbol_months (month, symbol, n)
-             SELECT substr(night, 1, 7), symbol, count(*) FROM entry_symbols
-             WHERE entry_id >= ?1 GROUP BY 1, 2
+             SELECT substr(e.night, 1, 7), c.symbol, count(*)
+             FROM entry_symbols s JOIN entries e ON e.id = s.entry_id
+             JOIN symbol_codes c ON c.code = s.code
+             WHERE s.entry_id >= ?1 GROUP BY 1, 2
              ON CONFLICT (month, symbol) DO UPDATE SET n = n + excluded.n",
             [self.first_new],
         )?;
@@ -116,18 +126,13 @@ impl Bulk {
 pub fn symbols_of<'a>(
     texts: impl Iterator<Item = (&'a str, &'a str)>,
     stop: &std::sync::atomic::AtomicBool,
-) -> Vec<Vec<(&'static str, u32)>> {
+) -> Vec<Vec<&'static str>> {
     let mut all = Vec::new();
     for (title, text) in texts {
         if stop.load(std::sync::atomic::Ordering::Relaxed) {
             break;
         }
-        all.push(
-            found_in(title.trim(), text)
-                .iter()
-                .map(|f| (f.id, f.count))
-                .collect(),
-        );
+        all.push(found_in(title.trim(), text).iter().map(|f| f.id).collect());
     }
     all
 }

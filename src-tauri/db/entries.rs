@@ -166,7 +166,7 @@ fn insert_valid(
     atomically(conn, || {
         let id = insert_row(conn, v, uuid, (created_at, updated_at))?;
         write_tags(conn, id, &v.night, &v.tags)?;
-        write_symbols(conn, id, &v.night, &v.title, &v.body)?;
+        write_symbols(conn, id, &v.title, &v.body)?;
         Ok(Entry {
             id,
             night: v.night.clone(),
@@ -243,7 +243,7 @@ pub fn update(conn: &mut Connection, id: i64, input: &EntryInput) -> Result<Entr
             .optional()?
             .ok_or(Error::NotFound(id))?;
         write_tags(conn, id, &v.night, &v.tags)?;
-        write_symbols(conn, id, &v.night, &v.title, &v.body)?;
+        write_symbols(conn, id, &v.title, &v.body)?;
         entry.tags = v.tags.clone();
         Ok(entry)
     })

@@ -193,7 +193,8 @@ pub fn insights(conn: &Connection, range: &Range, today: &str) -> Result<Insight
     // symbols by its key (entry_symbols has no index on the night of its own).
     let symbol_rows = counts(
         "symbol AS k, n FROM symbol_months",
-        "s.symbol AS k, 1 AS n FROM entries e JOIN entry_symbols s ON s.entry_id = e.id",
+        "c.symbol AS k, 1 AS n FROM entries e JOIN entry_symbols s ON s.entry_id = e.id
+         JOIN symbol_codes c ON c.code = s.code",
         "e.night",
     )?;
     let named: Vec<SymbolCount> = symbol_rows

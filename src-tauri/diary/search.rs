@@ -66,7 +66,8 @@ impl Filter {
         if let Some(symbol) = self.symbol.as_deref().filter(|s| !s.is_empty()) {
             args.push(Value::Text(symbol.into()));
             out.push(format!(
-                "id IN (SELECT entry_id FROM entry_symbols WHERE symbol = ?{})",
+                "id IN (SELECT entry_id FROM entry_symbols
+                  WHERE code = (SELECT code FROM symbol_codes WHERE symbol = ?{}))",
                 args.len()
             ));
         }
