@@ -1089,7 +1089,7 @@ mod tests {
         let index = damaged(
             "index.sqlite3",
             "PRAGMA writable_schema = ON;
-             UPDATE sqlite_master SET sql = 'CREATE INDEX entry_symbols_by_symbol ON entry_symbols (entry_id)'
+             UPDATE sqlite_master SET sql = 'CREATE INDEX entry_symbols_by_symbol ON entry_symbols (code DESC)'
               WHERE name = 'entry_symbols_by_symbol';",
         );
         let quick: String = Connection::open(&index)

@@ -297,12 +297,23 @@ fn steps() -> Vec<M<'static>> {
             entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
             PRIMARY KEY (entry_id, code)
         ) WITHOUT ROWID;
+        -- Rows whose entry is gone (deleted by a tool that left foreign keys off) stay behind:
+        -- they would fail the new table's key, and the months' counts are made again from the
+        -- rows kept, so counts that had drifted come out right too.
         INSERT INTO entry_symbols_12 (code, entry_id)
-            SELECT c.code, s.entry_id FROM entry_symbols s JOIN symbol_codes c ON c.symbol = s.symbol
+            SELECT c.code, s.entry_id FROM entry_symbols s
+              JOIN symbol_codes c ON c.symbol = s.symbol
+              JOIN entries e ON e.id = s.entry_id
             ORDER BY 2, 1;
         DROP TABLE entry_symbols;
         ALTER TABLE entry_symbols_12 RENAME TO entry_symbols;
         CREATE INDEX entry_symbols_by_symbol ON entry_symbols (code);
+        DELETE FROM symbol_months;
+        INSERT INTO symbol_months (month, symbol, n)
+            SELECT substr(e.night, 1, 7), c.symbol, count(*)
+              FROM entry_symbols s JOIN entries e ON e.id = s.entry_id
+              JOIN symbol_codes c ON c.code = s.code
+             GROUP BY 1, 2;
         CREATE TRIGGER entry_symbols_ai AFTER INSERT ON entry_symbols BEGIN
             INSERT INTO symbol_months (month, symbol, n)
                 SELECT substr(e.night, 1, 7), c.symbol, 1 FROM entries e, symbol_codes c
@@ -545,6 +556,23 @@ mod tests {
             )
         };
         let before = months(&c);
+        // An entry deleted by another tool with foreign keys off (the sqlite3 shell's default)
+        // leaves its symbols' rows, and their months' counts, behind.
+        c.execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             INSERT INTO entries (night, title, body, created_at, updated_at, uuid)
+                 VALUES ('2025-03-03', '', 'x', 0, 0, 'gone');
+             INSERT INTO entry_symbols (symbol, entry_id, night, mentions)
+                 VALUES ('dragon', last_insert_rowid(), '2025-03-03', 1);
+             DELETE FROM entries WHERE uuid = 'gone';
+             PRAGMA foreign_keys = ON;",
+        )
+        .unwrap();
+        assert!(
+            months(&c).contains(&"2025-03/dragon/1".to_string()),
+            "the left-behind row is counted before the upgrade"
+        );
+        // As the app opens a diary: foreign keys on (`configure`), then the migrations.
         super::migrations().to_latest(&mut c).unwrap();
         let columns: Vec<String> =
             crate::db::column(&c, "SELECT name FROM pragma_table_info('entry_symbols')", 0);
@@ -560,7 +588,11 @@ mod tests {
             ["1/pig", "1/water", "2/pig", "3/snake"],
             "every symbol of every entry kept"
         );
-        assert_eq!(months(&c), before, "the months' counts are untouched");
+        assert_eq!(
+            months(&c),
+            before,
+            "the months' counts are those of the rows kept; the left-behind row is not one"
+        );
         c.execute("DELETE FROM entries WHERE id = 1", []).unwrap();
         assert_eq!(
             months(&c),
