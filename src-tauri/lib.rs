@@ -85,6 +85,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             let paths = Paths::new(&path.app_data_dir()?, &path.app_config_dir()?);
             app.manage(AppState::init(paths));
             app::mark("state");
+            tray::main_window::show_anyway_after(app.handle(), std::time::Duration::from_secs(3));
             tray::lifecycle::setup(app.handle())?;
             reminder::notify::start(app.handle());
             watch_other_writers(app.handle());
@@ -96,6 +97,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .on_page_load(|webview, payload| {
             if payload.event() == tauri::webview::PageLoadEvent::Started {
                 app::mark("page-started");
+                tray::main_window::show_on_first_load(&webview.window());
                 stop_streams_of(webview.app_handle(), webview.label());
             } else {
                 app::mark("page-finished");

@@ -16,6 +16,42 @@ pub fn show_main<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     Ok(())
 }
 
+/// Whether the diary window has been shown since the app started (once, see `show_on_first_load`).
+static SHOWN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The diary window starts hidden (`tauri.conf.json`) and is shown once its page has started
+/// loading. Shown earlier, its first paint came while the web process was still starting, and
+/// WebKitGTK's UI thread then waited for that process's first drawing update, giving up after
+/// 500 ms: about every other start took half a second longer (docs/development.md, session 12).
+pub fn show_on_first_load<R: Runtime>(window: &tauri::Window<R>) {
+    if window.label() == MAIN {
+        show_once(window.app_handle());
+    }
+}
+
+/// Shows the diary window after `after` if its page has not started by then: a page that never
+/// loads must still leave a window on screen, not a process with nothing to close.
+pub fn show_anyway_after<R: Runtime>(app: &AppHandle<R>, after: std::time::Duration) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(after).await;
+        if !SHOWN.load(std::sync::atomic::Ordering::Relaxed) {
+            log::warn!("the diary page had not started after {after:?}; showing its window");
+        }
+        show_once(&app);
+    });
+}
+
+fn show_once<R: Runtime>(app: &AppHandle<R>) {
+    if !SHOWN.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        if let Some(w) = app.get_webview_window(MAIN) {
+            if let Err(e) = w.show() {
+                log::error!("could not show the diary window: {e}");
+            }
+        }
+    }
+}
+
 pub(super) fn emit_main<R: Runtime, S: serde::Serialize + Clone>(
     app: &AppHandle<R>,
     event: &str,

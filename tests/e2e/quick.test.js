@@ -43,6 +43,8 @@ for (const [lang, name, dream] of [
   test(`the shortcut opens the quick window, which streams ${name} byte-exact and files it into the diary with its thread`, async () => {
     const { server, s } = await rig.open({ lang, onRequest: answerFollowUps() });
     try {
+      // Created hidden, the diary window is shown once its page starts (tray::main_window).
+      await s.waitFor(async () => visible('^Haemong$').length === 1, { what: 'the diary window on screen at start' });
       const { expected } = transcript(name);
       await s.useServer(server.url, `transcript:${name}:80`);
       await pressShortcut(s);
