@@ -9,7 +9,7 @@
 use rusqlite::Connection;
 
 use super::entries::insert_row;
-use super::entry_symbols::{code_of, found_in, insert_coded};
+use super::entry_symbols::{found_in, Coder};
 use super::entry_tags::write_tags;
 use crate::diary::Valid;
 use crate::error::Result;
@@ -87,16 +87,9 @@ impl Bulk {
         tx: &Connection,
         symbols: impl Iterator<Item = (i64, &'a [&'static str])>,
     ) -> Result<()> {
-        // A hundred-odd symbols over a million rows: each symbol's code is looked up once.
-        let mut codes = std::collections::HashMap::new();
+        let mut coder = Coder::default();
         for (id, found) in symbols {
-            for &symbol in found {
-                let code = match codes.get(symbol) {
-                    Some(&code) => code,
-                    None => *codes.entry(symbol).or_insert(code_of(tx, symbol)?),
-                };
-                insert_coded(tx, id, code)?;
-            }
+            coder.insert(tx, id, found)?;
         }
         tx.execute(
             "INSERT INTO symbol_months (month, symbol, n)

@@ -14,8 +14,8 @@ pub(crate) fn write_symbols(
 ) -> rusqlite::Result<()> {
     conn.prepare_cached("DELETE FROM entry_symbols WHERE entry_id = ?1")?
         .execute([id])?;
-    let found: Vec<&str> = found_in(title, body).iter().map(|f| f.id).collect();
-    insert_found(conn, id, &found)
+    let found: Vec<&'static str> = found_in(title, body).iter().map(|f| f.id).collect();
+    Coder::default().insert(conn, id, &found)
 }
 
 /// The symbols an entry's title and text mention (what `write_symbols` stores).
@@ -23,28 +23,42 @@ pub(crate) fn found_in(title: &str, body: &str) -> Vec<Found> {
     crate::symbols::find(&format!("{title}\n{body}"))
 }
 
-/// Symbols found beforehand for an entry that has none yet, by their dictionary ids.
-pub(crate) fn insert_found(conn: &Connection, id: i64, found: &[&str]) -> rusqlite::Result<()> {
-    for symbol in found {
-        insert_coded(conn, id, code_of(conn, symbol)?)?;
+/// Writes symbol rows by code (migration 12: a row holds the code, not the symbol's id), giving
+/// an id its code the first time any entry mentions it. Each id's code is looked up once per
+/// `Coder`: a bulk import keeps one for a million rows over a hundred-odd symbols.
+#[derive(Default)]
+pub(crate) struct Coder(std::collections::HashMap<&'static str, i64>);
+
+impl Coder {
+    /// The entry `id`'s symbols, found beforehand, by their dictionary ids; it has none yet.
+    pub(crate) fn insert(
+        &mut self,
+        conn: &Connection,
+        id: i64,
+        found: &[&'static str],
+    ) -> rusqlite::Result<()> {
+        let mut ins =
+            conn.prepare_cached("INSERT INTO entry_symbols (code, entry_id) VALUES (?1, ?2)")?;
+        for &symbol in found {
+            let code = match self.0.get(symbol) {
+                Some(&code) => code,
+                None => {
+                    let code = code_of(conn, symbol)?;
+                    self.0.insert(symbol, code);
+                    code
+                }
+            };
+            ins.execute(params![code, id])?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
-/// A symbol's code (migration 12: a row holds it instead of the symbol's id), given to the id the
-/// first time any entry mentions it.
-pub(crate) fn code_of(conn: &Connection, symbol: &str) -> rusqlite::Result<i64> {
+fn code_of(conn: &Connection, symbol: &str) -> rusqlite::Result<i64> {
     conn.prepare_cached("INSERT OR IGNORE INTO symbol_codes (symbol) VALUES (?1)")?
         .execute([symbol])?;
     conn.prepare_cached("SELECT code FROM symbol_codes WHERE symbol = ?1")?
         .query_row([symbol], |r| r.get(0))
-}
-
-/// One row: the entry `id` mentions the symbol coded `code`.
-pub(crate) fn insert_coded(conn: &Connection, id: i64, code: i64) -> rusqlite::Result<()> {
-    conn.prepare_cached("INSERT INTO entry_symbols (code, entry_id) VALUES (?1, ?2)")?
-        .execute(params![code, id])?;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -83,8 +97,9 @@ mod tests {
         )
     }
 
-    /// The symbols' rows hold a code and the entry's id, no night (migration 12): the months' counts follow each entry's
-    /// own night through writing, moving to another month, rewriting and deleting.
+    /// The symbols' rows hold a code and the entry's id, no night (migration 12): the months'
+    /// counts follow each entry's own night through writing, moving to another month, rewriting
+    /// and deleting.
     #[test]
     fn the_months_counts_follow_each_entry_through_every_change() {
         let d = Database::open_in_memory().unwrap();
