@@ -1,14 +1,29 @@
 //! A blank Tauri 2 window with nothing of Haemong in it: `make bench` compares idle memory and the
 //! time to a painted window against it (its page calls `app_ready` after two frames, as Haemong's
 //! does, and this prints the same line).
+//!
+//! With `HAEMONG_LAB_DIR` it serves its pages from that folder instead of the embedded `ui/`, and
+//! `HAEMONG_LAB_PAGE` in place of its blank page: `tests/bench/start-lab.mjs` times variants of
+//! Haemong's page (its markup without script, with the modules, …) in this shell without a
+//! 3-minute LTO build for each.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
     let mut ctx = tauri::generate_context!("tauri.conf.json");
     ctx.config_mut().app.windows.clear();
+    if let Some(dir) = std::env::var_os("HAEMONG_LAB_DIR") {
+        ctx.set_assets(Box::new(Disk(dir.into())));
+    }
     tauri::Builder::default()
         .invoke_handler(tauri::generate_handler![app_ready])
+        // The same marks as Haemong's (`app::mark`), for `tests/bench/start-phases.mjs`.
+        .on_page_load(|_, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Started {
+                eprintln!("haemong: page-started");
+            }
+        })
         .setup(|app| {
+            eprintln!("haemong: setup");
             tauri::WebviewWindowBuilder::new(
                 app,
                 "main",
@@ -25,4 +40,31 @@ fn main() {
 #[tauri::command]
 fn app_ready() {
     eprintln!("haemong: ready");
+}
+
+/// The lab's pages, read at each request (a page cache hit, like the embedded assets' lookup).
+/// No CSP hashes: the lab pages carry no inline script or style.
+struct Disk(std::path::PathBuf);
+impl<R: tauri::Runtime> tauri::Assets<R> for Disk {
+    fn get(&self, key: &tauri::utils::assets::AssetKey) -> Option<std::borrow::Cow<'_, [u8]>> {
+        let page = std::env::var("HAEMONG_LAB_PAGE").unwrap_or_default();
+        let k = key.as_ref().trim_start_matches('/');
+        let k = if k == "bench-empty.html" && !page.is_empty() {
+            page.as_str()
+        } else {
+            k
+        };
+        std::fs::read(self.0.join(k))
+            .ok()
+            .map(std::borrow::Cow::Owned)
+    }
+    fn iter(&self) -> Box<tauri::utils::assets::AssetsIter<'_>> {
+        Box::new(std::iter::empty())
+    }
+    fn csp_hashes(
+        &self,
+        _: &tauri::utils::assets::AssetKey,
+    ) -> Box<dyn Iterator<Item = tauri::utils::assets::CspHash<'_>> + '_> {
+        Box::new(std::iter::empty())
+    }
 }

@@ -4,6 +4,7 @@
 // encrypted as a user's is. Not part of `make bench`; run by hand when the start ratio needs
 // explaining (docs/development.md):
 //   HAEMONG_BIN=…/release/haemong bash scripts/with-session.sh node tests/bench/start-phases.mjs DIARY
+// (HAEMONG_EMPTY_BIN=…/release/examples/bench_empty adds the empty window's marks after each run.)
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,8 @@ import { encryptDiaryIn } from './encrypt.mjs';
 
 const [diary] = process.argv.slice(2);
 const APP = process.env.HAEMONG_BIN;
+// With HAEMONG_EMPTY_BIN, the empty window's starts too (setup, page-started, ready), alternating.
+const EMPTY = process.env.HAEMONG_EMPTY_BIN;
 const runs = Number(process.env.RUNS || 5);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -27,9 +30,9 @@ function home() {
   return h;
 }
 
-async function once(h) {
+async function once(h, bin = APP) {
   const t0 = process.hrtime.bigint();
-  const child = spawn(APP, [], {
+  const child = spawn(bin, [], {
     env: { ...process.env, XDG_DATA_HOME: join(h, 'data'), XDG_CONFIG_HOME: join(h, 'config'), HAEMONG_BENCH_READY: '1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -60,9 +63,15 @@ async function once(h) {
 const homes = Array.from({ length: runs + 1 }, home);
 execFileSync('sync');
 await sleep(1000);
-for (const [i, h] of homes.entries()) {
+for (const [i, h] of homes.slice(0, runs + 1).entries()) {
   const marks = await once(h);
   console.log(`${i === 0 ? 'warm-up ' : ''}${marks.map(([n, t]) => `${n} ${t}`).join(' · ')}`);
+  if (EMPTY) {
+    const eh = mkdtempSync(join(tmpdir(), 'haemong-phases-'));
+    homes.push(eh);
+    const e = await once(eh, EMPTY);
+    console.log(`  empty: ${e.map(([n, t]) => `${n} ${t}`).join(' · ')}`);
+  }
 }
 for (const h of homes) rmSync(h, { recursive: true, force: true });
 process.exit(0);

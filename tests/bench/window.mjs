@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { descendants } from './procs.mjs';
 import { encryptDiaryIn } from './encrypt.mjs';
+import { machine, today } from './machine.mjs';
 
 const [out, dbArg] = process.argv.slice(2);
 const APP = process.env.HAEMONG_BIN;
@@ -131,6 +132,8 @@ async function main() {
     idle_ms: IDLE_MS,
     encrypted: true,
     convert_median_s: converts.length ? median(converts) : null,
+    machine: machine(),
+    measured_on: today(),
   };
   console.error(JSON.stringify(result, null, 2));
   writeFileSync(out, JSON.stringify(result, null, 2));
