@@ -12,7 +12,13 @@ fn main() {
     let mut ctx = tauri::generate_context!("tauri.conf.json");
     ctx.config_mut().app.windows.clear();
     if let Some(dir) = std::env::var_os("HAEMONG_LAB_DIR") {
-        ctx.set_assets(Box::new(Disk(dir.into())));
+        let page = std::env::var("HAEMONG_LAB_PAGE")
+            .ok()
+            .filter(|p| !p.is_empty());
+        ctx.set_assets(Box::new(Disk {
+            dir: dir.into(),
+            page,
+        }));
     }
     tauri::Builder::default()
         .invoke_handler(tauri::generate_handler![app_ready])
@@ -42,19 +48,21 @@ fn app_ready() {
     eprintln!("haemong: ready");
 }
 
-/// The lab's pages, read at each request (a page cache hit, like the embedded assets' lookup).
-/// No CSP hashes: the lab pages carry no inline script or style.
-struct Disk(std::path::PathBuf);
+/// The lab's pages, read at each request (a page cache hit, like the embedded assets' lookup),
+/// with `page` served in place of the blank page. No CSP hashes: the lab pages carry no inline
+/// script or style.
+struct Disk {
+    dir: std::path::PathBuf,
+    page: Option<String>,
+}
 impl<R: tauri::Runtime> tauri::Assets<R> for Disk {
     fn get(&self, key: &tauri::utils::assets::AssetKey) -> Option<std::borrow::Cow<'_, [u8]>> {
-        let page = std::env::var("HAEMONG_LAB_PAGE").unwrap_or_default();
         let k = key.as_ref().trim_start_matches('/');
-        let k = if k == "bench-empty.html" && !page.is_empty() {
-            page.as_str()
-        } else {
-            k
+        let k = match &self.page {
+            Some(page) if k == "bench-empty.html" => page.as_str(),
+            _ => k,
         };
-        std::fs::read(self.0.join(k))
+        std::fs::read(self.dir.join(k))
             .ok()
             .map(std::borrow::Cow::Owned)
     }

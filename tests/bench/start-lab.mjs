@@ -5,14 +5,13 @@
 // (docs/development.md, "the start's floor"):
 //   cargo build --release --example bench_empty
 //   HAEMONG_EMPTY_BIN=$PWD/target/release/examples/bench_empty bash scripts/with-session.sh node tests/bench/start-lab.mjs
-import { spawn } from 'node:child_process';
 import { mkdtempSync, cpSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { launch, stop } from './launch.mjs';
 
 const EMPTY = process.env.HAEMONG_EMPTY_BIN;
 const RUNS = Number(process.env.RUNS || 9);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const lab = mkdtempSync(join(tmpdir(), 'haemong-lab-'));
 cpSync(new URL('../../ui', import.meta.url).pathname, lab, { recursive: true });
 
@@ -46,28 +45,18 @@ const files = Object.keys(variants).map((name, i) => {
 
 async function once(page) {
   const h = mkdtempSync(join(tmpdir(), 'haemong-lab-home-'));
-  const t0 = process.hrtime.bigint();
-  const child = spawn(EMPTY, [], {
-    env: { ...process.env, XDG_DATA_HOME: join(h, 'data'), XDG_CONFIG_HOME: join(h, 'config'), HAEMONG_LAB_DIR: lab, HAEMONG_LAB_PAGE: page },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const marks = {};
-  await new Promise((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => reject(new Error(`${page}: no ready in 10 s`)), 10000);
-    child.stderr.on('data', (d) => {
-      buf += d;
-      for (const m of buf.matchAll(/haemong: (\S+)/g)) marks[m[1]] ??= Number(process.hrtime.bigint() - t0) / 1e6;
-      if (marks.ready) { clearTimeout(timer); resolve(); }
-    });
-    child.on('exit', (code) => reject(new Error(`exited (${code}) before ready`)));
-  });
-  const gone = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await Promise.race([gone, sleep(3000)]);
-  if (child.exitCode === null) child.kill('SIGKILL');
-  rmSync(h, { recursive: true, force: true });
-  return marks;
+  const { child, ready, marks } = launch(EMPTY, h, { HAEMONG_LAB_DIR: lab, HAEMONG_LAB_PAGE: page });
+  let timer;
+  const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${page}: no ready in 10 s`)), 10000); });
+  try {
+    await Promise.race([ready, timeout]);
+  } finally {
+    clearTimeout(timer);
+    ready.catch(() => {}); // a page that timed out: its exit at `stop` is no second error
+    await stop(child);
+    rmSync(h, { recursive: true, force: true });
+  }
+  return Object.fromEntries(marks);
 }
 
 const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];

@@ -1,13 +1,14 @@
 // `make bench`, window part: cold start of the release app (its diary encrypted, the key in the
 // session's keychain) to a painted, interactive window, and idle memory (PSS of the app and its WebKit processes) against an empty Tauri 2 window, all
 // measured in one run on this machine. Runs under scripts/with-session.sh (Xvfb + D-Bus).
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, copyFileSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { descendants } from './procs.mjs';
 import { encryptDiaryIn } from './encrypt.mjs';
 import { machine, today } from './machine.mjs';
+import { launch, stop, sleep } from './launch.mjs';
 
 const [out, dbArg] = process.argv.slice(2);
 const APP = process.env.HAEMONG_BIN;
@@ -15,7 +16,6 @@ const EMPTY = process.env.HAEMONG_EMPTY_BIN;
 const START_RUNS = Number(process.env.HAEMONG_BENCH_START_RUNS || 9);
 const MEM_RUNS = Number(process.env.HAEMONG_BENCH_MEM_RUNS || 3);
 const IDLE_MS = 4000;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const made = []; // every home, removed at the end (each holds a 400 MB copy)
 const converts = []; // seconds to encrypt each copy (the first start of this version)
@@ -31,31 +31,6 @@ function home(withDb) {
     converts.push(encryptDiaryIn(APP, h));
   }
   return h;
-}
-
-function launch(bin, h) {
-  const t0 = process.hrtime.bigint();
-  const child = spawn(bin, [], {
-    env: { ...process.env, XDG_DATA_HOME: join(h, 'data'), XDG_CONFIG_HOME: join(h, 'config'), HAEMONG_BENCH_READY: '1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const ready = new Promise((resolve, reject) => {
-    let buf = '';
-    child.stderr.on('data', (d) => {
-      buf += d;
-      if (buf.includes('haemong: ready')) resolve(Number(process.hrtime.bigint() - t0) / 1e6);
-    });
-    child.on('exit', (code) => reject(new Error(`${bin} exited (${code}) before it was ready: ${buf.slice(-500)}`)));
-  });
-  return { child, ready };
-}
-
-async function stop(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await Promise.race([gone, sleep(3000)]);
-  if (child.exitCode === null) child.kill('SIGKILL');
 }
 
 
