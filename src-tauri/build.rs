@@ -18,6 +18,7 @@ fn main() {
             "secrets_status",
             "app_info",
             "app_notices",
+            "app_painted",
             "app_ready",
             "settings_get",
             "settings_set",

@@ -28,6 +28,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
     tauri::generate_handler![
         app::commands::app_info,
         app::commands::app_notices,
+        app::commands::app_painted,
         app::commands::app_ready,
         diary::commands::diary_create,
         diary::commands::diary_update,
@@ -217,9 +218,9 @@ pub fn run() {
     if tray::shortcuts_supported(|k| std::env::var(k).ok()) {
         b = b.plugin(tauri_plugin_global_shortcut::Builder::new().build());
     }
-    let app = builder(b)
-        .build(tauri::generate_context!("tauri.conf.json"))
-        .expect("error while building Haemong");
+    let mut ctx = tauri::generate_context!("tauri.conf.json");
+    app::serve::FirstPaintAssets::wrap(&mut ctx);
+    let app = builder(b).build(ctx).expect("error while building Haemong");
     app::mark("built");
     exit_on_signals(app.handle());
     app.run(|app, event| {

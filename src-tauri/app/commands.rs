@@ -16,7 +16,14 @@ pub async fn app_notices(state: State<'_, AppState>) -> Result<Vec<Notice>> {
     Ok(super::take_notices(&state))
 }
 
-/// The diary window has painted and takes input: start-up work that can wait starts now.
+/// The diary window has painted its list.
+#[tauri::command]
+pub async fn app_painted() -> Result<()> {
+    super::painted();
+    Ok(())
+}
+
+/// The diary window has booted and takes input: start-up work that can wait starts now.
 #[tauri::command]
 pub async fn app_ready<R: Runtime>(app: AppHandle<R>) -> Result<()> {
     super::ready();

@@ -1,7 +1,10 @@
-//! App-wide facts the UI shows: version and data folder (so a user can back up the diary), and the
-//! notices that start-up left for the user.
+//! App-wide facts the UI shows: version and data folder (so a user can back up the diary), the
+//! notices that start-up left for the user, and the diary window's page with its first paint in it
+//! (`first_paint`, served by `serve`).
 
 pub mod commands;
+pub mod first_paint;
+pub mod serve;
 
 use serde::Serialize;
 
@@ -75,10 +78,16 @@ pub fn take_notices(state: &AppState) -> Vec<Notice> {
         .unwrap_or_default()
 }
 
-/// The UI calls this once it has painted and can take input. `make bench` sets
-/// `HAEMONG_BENCH_READY` and measures cold start up to this line.
-pub fn ready() {
+/// The window has painted the diary's list (`ui/js/first-paint.js`, before the modules load, or
+/// the modules themselves when the backend did not fill the page). `make bench` sets
+/// `HAEMONG_BENCH_READY` and measures cold start up to this line (`ready`, as the empty window's).
+pub fn painted() {
     mark("ready");
+}
+
+/// Every control of the window works (the modules have booted); `make bench` reports this too.
+pub fn ready() {
+    mark("working");
 }
 
 /// A point on the way to the first paint, for `make bench` and `tests/bench/start-phases.mjs`

@@ -283,6 +283,19 @@ impl Database {
         Ok(changed)
     }
 
+    /// `call_blocking` when the connection is free at once; `None` (nothing run) when another
+    /// thread holds it, for work that must not wait (the first paint's page, `app::serve`).
+    pub fn try_call_blocking<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T>,
+    ) -> Option<Result<T>> {
+        let mut guard = self.conn.try_lock().ok()?;
+        Some(match guard.as_mut() {
+            Some(c) => f(c),
+            None => Err(Error::Locked),
+        })
+    }
+
     /// Runs `f` with the connection on the current thread; for tests, benchmarks and start-up.
     pub fn call_blocking<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
         let mut guard = lock(&self.conn)?;

@@ -18,7 +18,8 @@ pub fn setup<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
 }
 
 /// Creates the tray icon and registers the saved shortcut in the background, once, after the diary
-/// window has painted.
+/// window has painted and its modules have booted (`app_ready`; since the backend paints the list
+/// first, `app_painted` comes earlier and starts nothing).
 pub fn after_first_paint<R: Runtime>(app: &AppHandle<R>) {
     let (Some(state), Some(keys)) = (app.try_state::<AppState>(), app.try_state::<Shortcut>())
     else {

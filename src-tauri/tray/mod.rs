@@ -88,8 +88,8 @@ pub enum Lang {
     En,
 }
 
-/// The setting, else the system locale (`ko-KR`, `ko_KR.UTF-8`, …), else English; the same rule
-/// as the webview's `resolveLanguage`.
+/// The setting, else the system locale (`ko-KR`, `ko_KR.UTF-8`, …), else English (the first system
+/// locale only; the page's first paint follows the webview's whole list, `app::first_paint::language`).
 pub fn menu_language(setting: Language, system_locale: Option<&str>) -> Lang {
     match setting {
         Language::Ko => Lang::Ko,

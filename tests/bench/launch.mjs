@@ -9,7 +9,7 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * Starts `bin` with its data and config folders under `home` (and `env` on top). `marks` fills
  * with [name, ms from spawn]; `ready` resolves with the ms of the `ready` mark, and rejects if the
- * process ends first.
+ * process ends first; `until(name)` does the same for any mark (`working`: the modules booted).
  */
 export function launch(bin, home, env = {}) {
   const t0 = process.hrtime.bigint();
@@ -18,6 +18,14 @@ export function launch(bin, home, env = {}) {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const marks = [];
+  const waiting = new Map(); // mark -> resolve
+  let ended = null;
+  const until = (name) => {
+    const seen = marks.find(([n]) => n === name);
+    if (seen) return Promise.resolve(seen[1]);
+    if (ended) return Promise.reject(ended);
+    return new Promise((resolve, reject) => waiting.set(name, { resolve, reject }));
+  };
   const ready = new Promise((resolve, reject) => {
     let buf = '';
     child.stderr.on('data', (d) => {
@@ -30,11 +38,16 @@ export function launch(bin, home, env = {}) {
         if (!m) continue;
         marks.push([m[1], now]);
         if (m[1] === 'ready') resolve(now);
+        waiting.get(m[1])?.resolve(now);
       }
     });
-    child.on('exit', (code) => reject(new Error(`${bin} exited (${code}) before it was ready: ${buf.slice(-500)}`)));
+    child.on('exit', (code) => {
+      ended = new Error(`${bin} exited (${code}) before it was ready: ${buf.slice(-500)}`);
+      reject(ended);
+      for (const w of waiting.values()) w.reject(ended);
+    });
   });
-  return { child, ready, marks };
+  return { child, ready, marks, until };
 }
 
 /** Asks the process to quit as a logout would (SIGTERM); kills it if it is still there after 3 s. */

@@ -18,7 +18,9 @@ cpSync(new URL('../../ui', import.meta.url).pathname, lab, { recursive: true });
 // The variants: the blank page (the yardstick's), then Haemong's page taken apart.
 const index = readFileSync(join(lab, 'index.html'), 'utf8');
 const READY = '<script type="module" src="js/bench-empty.js"></script>';
-const noScript = index.replace('<script type="module" src="js/main.js"></script>', READY);
+// The markup whole, as it was before the first paint left the editor and the rest in templates.
+const noScript = index.replace('<script src="js/first-paint.js"></script>', READY)
+  .split('\n').filter((l) => !/^\s*(<template data-later>|<\/template>|<!-- The editor and what follows)/.test(l)).join('\n');
 const lines = noScript.split('\n');
 const bodyEnd = lines.findIndex((l) => l.includes('</body>'));
 const upTo = (marker) => lines.slice(0, lines.findIndex((l) => l.includes(marker))).concat(lines.slice(bodyEnd)).join('\n');

@@ -5,35 +5,16 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { readdirSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startDriver, openApp, screenshot, sleep } from './harness.js';
+import { startDriver, openApp, screenshot, sleep, filesHolding } from './harness.js';
 
 const drivers = [];
 after(() => drivers.forEach((d) => d.stop()));
 
 const saved = (s) => s.waitFor(async () => (await s.exec(
   'return document.querySelector(".save-state").dataset.state')) === 'saved', { what: 'the autosave' });
-
-/** Every file under `dir` whose bytes hold `needle` (UTF-8). */
-function filesHolding(dir, needle) {
-  const want = Buffer.from(needle, 'utf8');
-  const found = [];
-  const walk = (d) => {
-    let items;
-    try { items = readdirSync(d, { withFileTypes: true }); } catch { return; }
-    for (const it of items) {
-      const p = join(d, it.name);
-      if (it.isDirectory()) walk(p);
-      else if (it.isFile()) {
-        try { if (readFileSync(p).includes(want)) found.push(p); } catch { /* gone meanwhile */ }
-      }
-    }
-  };
-  walk(dir);
-  return found;
-}
 
 function header(path) {
   const fd = openSync(path, 'r');

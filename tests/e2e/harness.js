@@ -191,3 +191,23 @@ export function screenshot(name) {
 }
 
 export { sleep };
+
+/** Every file under `dir` whose bytes hold `needle` (UTF-8). */
+export function filesHolding(dir, needle) {
+  const want = Buffer.from(needle, 'utf8');
+  const found = [];
+  const walk = (d) => {
+    let items;
+    try { items = readdirSync(d, { withFileTypes: true }); } catch { return; }
+    for (const it of items) {
+      const p = join(d, it.name);
+      if (it.isDirectory()) walk(p);
+      else if (it.isFile()) {
+        try { if (readFileSync(p).includes(want)) found.push(p); } catch { /* gone meanwhile */ }
+      }
+    }
+  };
+  walk(dir);
+  return found;
+}
+

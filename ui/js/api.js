@@ -17,6 +17,7 @@ function invoke(cmd, args) {
 export const api = {
   appInfo: () => invoke('app_info'),
   appNotices: () => invoke('app_notices'),
+  appPainted: () => invoke('app_painted'),
   appReady: () => invoke('app_ready'),
   diaryCreate: (input) => invoke('diary_create', { input }),
   diaryUpdate: (id, input) => invoke('diary_update', { id, input }),

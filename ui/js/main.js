@@ -1,6 +1,8 @@
-// Boots the main window: settings and language first, then the diary list (its query first) and
+// Boots the main window (started by first-paint.js, after the backend-filled list has painted
+// when there was one): settings and language first, then the diary list (its query first) and
 // the editor, the interpretation panel, shortcuts, what the tray and the quick window ask of this
 // window, start-up notices; after the first paint, the settings and insights views.
+import './later.js';
 import { api } from './api.js';
 import { createInterpreter } from './interpret/client.js';
 import { createInterpretPanel } from './interpret/panel.js';
@@ -210,6 +212,8 @@ async function boot() {
   performance.mark('haemong:listed');
   requestAnimationFrame(() => requestAnimationFrame(() => {
     performance.mark('haemong:ready');
+    // first-paint.js told the backend already when the backend filled the list in.
+    if (document.body.dataset.painted !== 'true') api.appPainted();
     api.appReady();
     // Then the views that are not on screen, so their first opening is instant.
     setTimeout(() => {

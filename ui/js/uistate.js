@@ -1,6 +1,8 @@
 // The UI's own state across restarts (the list's filters, the insights range, the last open
 // entry, the sidebar width; never the search words) in tauri-plugin-store's `ui-state.json`. Provider settings are
 // not here: they stay in the typed, atomically written settings file (docs/development.md).
+// The backend reads `ui.filter`, `ui.view` and `ui.sidebarWidth` from this file for the first paint
+// (src-tauri/app/serve.rs): renaming one means changing it there too.
 const FILE = 'ui-state.json';
 const KEY = 'ui';
 

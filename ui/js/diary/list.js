@@ -14,7 +14,8 @@ export function createList({ onOpen, onQuery = () => {} }) {
   const more = document.querySelector('.list-more');
   const search = document.querySelector('[data-testid="search-input"]');
   let items = [];
-  let query = '';
+  // Words typed into the backend-painted list's search box before the modules loaded count.
+  let query = search.value.trim();
   let filter = {};
   let selectedId = null;
   let seq = 0; // answers to older queries are dropped
