@@ -13,8 +13,11 @@ const f = (n, d = 1) => Number(n).toFixed(d);
 const lines = [];
 lines.push('# Haemong benchmark report', '');
 // The run's own machine and day (window.mjs keeps them), not the ones writing the report again.
-lines.push(`Written by \`make bench\` on ${win.measured_on ?? today()}; release build.`);
+lines.push(`Written ${win.alone ? 'from the runs named below' : 'by \`make bench\`'} on ${win.measured_on ?? today()}; release build.`);
 lines.push(`Machine: ${win.machine ?? machine()}.`);
+// Set by hand when `window.mjs` was run alone after a change to the start; a full `make bench`
+// writes bench-window.json without it.
+if (win.alone) lines.push(`Window section: ${win.alone}`);
 lines.push('Numbers from one machine and one run; targets are judged on medians and on ratios measured in the same run.', '');
 lines.push('## Diary core (100,000 entries)', '');
 lines.push(`${core.entries.toLocaleString('en-US')} entries, ${core.avg_body_chars} characters on average (70 % Korean, mixed with English), database ${f(core.db_mb, 0)} MB with the trigram index, built in ${f(core.build_s)} s. Each case ran ${core.cases[0].runs} times after 3 warm-up runs.`, '');
