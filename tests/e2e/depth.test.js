@@ -93,7 +93,7 @@ test('the list filters by tag, flag, mood and range, combined with the search', 
   const a = await create(s, { night: '2026-03-01', body: 'A snake chased me', tags: ['snake'], flags: { nightmare: true }, mood: 'fear' });
   const b = await create(s, { night: '2026-03-05', body: 'Flying over the sea', tags: ['flying'], flags: { lucid: true }, mood: 'joy' });
   const c = await create(s, { night: '2026-04-02', body: 'Another snake, calmer', tags: ['snake'], mood: 'calm' });
-  await s.exec('location.reload(); return true;');
+  await s.reload();
   await s.waitFor(() => s.exec('return document.querySelectorAll(\'[data-testid="entry-item"]\').length === 3'), { what: 'the list' });
   const ids = async () => (await s.entries()).map((e) => e.id);
   const waitIds = (want, what) => s.waitFor(async () => JSON.stringify(await ids()) === JSON.stringify(want), { what });
@@ -173,7 +173,7 @@ for (const [lang, theme] of [['ko_KR.UTF-8', 'light'], ['en_US.UTF-8', 'dark']])
       [2, 'a snake again', ['뱀'], { nightmare: true }, null],
       [10, '돼지꿈', ['재물'], {}, 'calm'],
     ]) await create(s, { night: day(n), body, tags, flags, mood });
-    await s.exec('location.reload(); return true;');
+    await s.reload();
     await s.waitFor(() => s.exec('return document.querySelectorAll(\'[data-testid="entry-item"]\').length === 5'), { what: 'the list' });
     await s.click('nav-insights');
     const cell = (night) => s.exec(`const c = document.querySelector('[data-testid="insights-day"][data-date="${night}"]'); return c && Number(c.dataset.count);`);

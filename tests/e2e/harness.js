@@ -120,6 +120,15 @@ export class Session {
       window.__TAURI__.core.invoke('settings_set', { settings: { ...cur, provider: 'custom', baseUrl: arguments[0], model: arguments[1] } }))
       .then(() => true)`, [url, model]);
   }
+  /**
+   * Reloads the page and waits until its modules have booted. Entry items alone do not say so:
+   * the backend's first paint has them before any module runs (ui/js/first-paint.js).
+   */
+  async reload() {
+    await this.exec('window.__haemongReloading = true; location.reload(); return true;');
+    await this.waitFor(() => this.exec('return !window.__haemongReloading && document.readyState === "complete" && document.body.dataset.ready === "true"'),
+      { what: 'the reloaded page to boot' });
+  }
   /** A new entry with `text` in its body, typed the way an IME or a paste delivers it (any Unicode). */
   async writeDream(text) {
     await this.click('entry-new');
@@ -132,7 +141,8 @@ export class Session {
       for (const handle of await this.cmd('GET', '/window/handles')) {
         await this.cmd('POST', '/window', { handle });
         const href = await this.exec('return location.href');
-        if (page === '/' ? !href.includes('.html') : href.endsWith(page)) return handle;
+        // The diary window once its modules have booted: its backend-painted list is there before.
+        if (page === '/' ? !href.includes('.html') && await this.exec('return document.body.dataset.ready === "true"') : href.endsWith(page)) return handle;
       }
       return false;
     }, { timeout, what: `a window showing ${page}` });
