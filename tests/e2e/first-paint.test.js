@@ -10,25 +10,11 @@ after(() => drivers.forEach((d) => d.stop()));
 
 const create = (s, input) => s.exec(`return window.__TAURI__.core.invoke('diary_create', { input: arguments[0] })
   .then((e) => e.id)`, [input]);
-const firstPaint = (s) => s.exec('return window.__haemongFirstPaint ?? null');
-// What the list shows once the modules have run, digested as first-paint.js digests the first paint
-// (the open entry's mark left out: the first paint does not mark it, the editor does).
-const now = (s) => s.exec(`const digest = (text) => {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-    return h.toString(16);
-  };
-  const list = document.querySelector('[data-testid="entry-list"]');
-  return {
-  html: list.innerHTML,
-  list: digest(list.innerHTML.replace(' aria-current="true"', '')),
-  items: list.children.length,
-  more: !document.querySelector('.list-more').hidden,
-  empty: document.querySelector('.list-empty').hidden ? null : document.querySelector('.list-empty').textContent,
-  lang: document.documentElement.lang,
-  tabs: document.querySelector('.tabs').textContent.trim().split(/\\s+/),
-  sidebar: Math.round(document.querySelector('.sidebar').getBoundingClientRect().width),
-}`);
+// What first-paint.js saw at the first paint, and the same look taken now (its `snapshot`), with
+// the list's markup to read.
+const firstPaint = (s) => s.exec('return window.__haemongFirstPaint?.painted ?? null');
+const now = (s) => s.exec(`return { ...window.__haemongFirstPaint.snapshot(),
+  html: document.querySelector('[data-testid="entry-list"]').innerHTML }`);
 
 for (const [lang, tabs, night] of [
   ['ko_KR.UTF-8', ['꿈', '일기', '돌아보기', '설정'], '2026년 3월 4일 (수)'],
